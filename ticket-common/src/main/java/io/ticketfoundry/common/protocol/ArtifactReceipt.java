@@ -1,0 +1,4 @@
+package io.ticketfoundry.common.protocol;
+
+public record ArtifactReceipt(String sha256, long size) {
+}

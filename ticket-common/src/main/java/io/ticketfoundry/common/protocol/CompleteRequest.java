@@ -1,0 +1,4 @@
+package io.ticketfoundry.common.protocol;
+
+public record CompleteRequest(long fencingToken, TicketReport ticket) {
+}

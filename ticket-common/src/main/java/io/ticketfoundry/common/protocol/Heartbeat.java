@@ -1,0 +1,4 @@
+package io.ticketfoundry.common.protocol;
+
+public record Heartbeat(long fencingToken, Progress progress) {
+}

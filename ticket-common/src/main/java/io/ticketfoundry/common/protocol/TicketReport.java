@@ -1,0 +1,23 @@
+package io.ticketfoundry.common.protocol;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ticket one IMP level made. Artifacts are named by the SHA-256 of bytes already uploaded
+ * under the same lease (or, for {@code rewindSha256} at levels above 0, the job's input).
+ * Densities are reported both over the prunable tensors and over all parameters.
+ */
+public record TicketReport(
+        int level,
+        String maskSha256,
+        String rewindSha256,
+        String trainedSha256,
+        long prunableWeights,
+        long remainingPrunable,
+        long totalParameters,
+        long remainingTotal,
+        Map<String, LayerDensity> layers,
+        List<MetricReport> metrics,
+        Map<String, String> provenance) {
+}
