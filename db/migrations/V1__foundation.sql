@@ -59,6 +59,7 @@ CREATE TABLE job (
     max_attempts     integer NOT NULL DEFAULT 3,
     available_at     timestamptz NOT NULL DEFAULT now(),
     lease_owner      text,
+    leased_by_token  uuid REFERENCES api_token (id),
     lease_expires_at timestamptz,
     fencing_token    bigint,
     cancel_requested boolean NOT NULL DEFAULT false,
