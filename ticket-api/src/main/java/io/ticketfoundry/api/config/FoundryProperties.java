@@ -7,12 +7,13 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Everything ticket-api reads under {@code tf.*}. Environment variables map by Spring's relaxed
- * binding (TF_DATA_DIR, TF_BOOTSTRAP_TOKEN, TF_ARTIFACTS_ROOT, TF_QUEUE_LEASE_DURATION, ...).
+ * binding (TF_DATA_DIR, TF_BOOTSTRAP_TOKEN, TF_BOOTSTRAP_WORKER_TOKEN, TF_ARTIFACTS_ROOT, TF_QUEUE_LEASE_DURATION, ...).
  */
 @ConfigurationProperties(prefix = "tf")
 public record FoundryProperties(
         Path dataDir,
         String bootstrapToken,
+        String bootstrapWorkerToken,
         Artifacts artifacts,
         Queue queue) {
 

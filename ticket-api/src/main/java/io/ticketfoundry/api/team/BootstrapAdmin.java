@@ -9,12 +9,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * The platform admin's token: taken from {@code tf.bootstrap-token} when set, otherwise generated
- * at the first start and printed once (only its hash is kept).
+ * at the first start and printed once (only its hash is kept). Deployments that start workers
+ * together with the API (docker-compose, the example run) may also configure one worker token
+ * for the default pool in {@code tf.bootstrap-worker-token}.
  */
 @Component
 public class BootstrapAdmin implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(BootstrapAdmin.class);
+
+    public static final String DEFAULT_POOL = "default";
 
     private final TokenService tokens;
     private final FoundryProperties properties;
@@ -26,6 +30,15 @@ public class BootstrapAdmin implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
+        bootstrapPlatformAdmin();
+        String workerToken = properties.bootstrapWorkerToken();
+        if (workerToken != null && !workerToken.isBlank() && !tokens.existsByToken(workerToken)) {
+            tokens.store(workerToken, "bootstrap-worker", TokenKind.WORKER, null, null, DEFAULT_POOL);
+            log.info("Worker token for pool '{}' taken from tf.bootstrap-worker-token", DEFAULT_POOL);
+        }
+    }
+
+    private void bootstrapPlatformAdmin() {
         String configured = properties.bootstrapToken();
         if (configured != null && !configured.isBlank()) {
             if (!tokens.existsByToken(configured)) {
