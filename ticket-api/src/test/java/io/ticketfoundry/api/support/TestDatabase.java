@@ -9,14 +9,16 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * One real PostgreSQL database per test JVM: a Testcontainers PostgreSQL where a Docker engine
- * exists, otherwise a fresh database on the server named by {@code TEST_PG_ADMIN_URL}, dropped
- * when the JVM exits. Without either the tests fail: they never fall back to something that is not
- * PostgreSQL.
+ * One real PostgreSQL database per test JVM, dropped when the JVM exits: a fresh database on the
+ * server named by {@code TEST_PG_ADMIN_URL} when it is set, else a Testcontainers PostgreSQL where a
+ * Docker engine exists, else a fresh database on a local server at 127.0.0.1:5432 (user postgres,
+ * trust auth). Without any of these the tests fail: they never fall back to something that is
+ * not PostgreSQL.
  */
 public final class TestDatabase {
 
     public static final String ADMIN_URL_VARIABLE = "TEST_PG_ADMIN_URL";
+    private static final String LOCAL_ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
 
     private static TestDatabase instance;
 
@@ -59,8 +61,11 @@ public final class TestDatabase {
             container.start();
             return new TestDatabase(container.getJdbcUrl(), container.getUsername(), container.getPassword());
         }
+        if (reachable(LOCAL_ADMIN_URL)) {
+            return freshDatabaseOn(LOCAL_ADMIN_URL);
+        }
         throw new IllegalStateException("No PostgreSQL for the tests: set " + ADMIN_URL_VARIABLE
-                + " (e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres) or run a Docker engine");
+                + " (e.g. " + LOCAL_ADMIN_URL + "), run a Docker engine, or start a local server on 127.0.0.1:5432");
     }
 
     private static TestDatabase freshDatabaseOn(String adminUrl) {
@@ -72,6 +77,15 @@ public final class TestDatabase {
         String params = query < 0 ? "" : adminUrl.substring(query);
         String url = base.substring(0, base.lastIndexOf('/') + 1) + name + params;
         return new TestDatabase(url, null, null);
+    }
+
+    private static boolean reachable(String url) {
+        DriverManager.setLoginTimeout(3);
+        try (Connection ignored = DriverManager.getConnection(url)) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private static void execute(String url, String sql) {

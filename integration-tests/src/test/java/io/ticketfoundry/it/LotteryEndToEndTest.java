@@ -1,0 +1,230 @@
+package io.ticketfoundry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticketfoundry.api.TicketApiApplication;
+import io.ticketfoundry.api.support.TestDatabase;
+import io.ticketfoundry.common.safetensors.SafeTensors;
+import io.ticketfoundry.common.safetensors.SafeTensorsReader;
+import io.ticketfoundry.common.safetensors.Tensor;
+import io.ticketfoundry.worker.WorkerConfig;
+import io.ticketfoundry.worker.WorkerMain;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole spine: ticket-api on real PostgreSQL, one trainer worker talking to it over HTTP with a
+ * worker token, an experiment submitted by a team member, two IMP levels after the dense one on
+ * generated IDX data, masks downloaded and checked against the tickets' reports.
+ */
+class LotteryEndToEndTest {
+
+    private static final String ADMIN = "tf_e2e_admin_0123456789abcdef0123456789";
+    private static final String WORKER = "tf_e2e_worker_0123456789abcdef0123456789";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path temp;
+
+    private static ConfigurableApplicationContext api;
+    private static URI base;
+    private static WorkerMain worker;
+    private static Thread workerThread;
+
+    @BeforeAll
+    static void start() throws Exception {
+        SyntheticIdx.write(temp.resolve("datasets/fashion-mnist"), 2000, 500, 7);
+        TestDatabase database = TestDatabase.get();
+        api = new SpringApplicationBuilder(TicketApiApplication.class).properties(Map.of(
+                "server.port", "0",
+                "spring.datasource.url", database.jdbcUrl(),
+                "spring.datasource.username", database.username() == null ? "" : database.username(),
+                "spring.datasource.password", database.password() == null ? "" : database.password(),
+                "tf.data-dir", temp.resolve("api").toString(),
+                "tf.bootstrap-token", ADMIN,
+                "tf.bootstrap-worker-token", WORKER)).run();
+        base = URI.create("http://localhost:" + api.getEnvironment().getProperty("local.server.port") + "/");
+
+        worker = new WorkerMain(new WorkerConfig(base, WORKER, "e2e-worker", temp.resolve("datasets"),
+                temp.resolve("worker"), Duration.ofMillis(200)));
+        workerThread = new Thread(worker, "e2e-worker");
+        workerThread.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (worker != null) {
+            worker.stop();
+            workerThread.join(60_000);
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @Test
+    void anExperimentBecomesThreeTicketsWhoseMasksDownloadAndMatchTheirReports() throws Exception {
+        String teamId = call("POST", "api/v1/teams", ADMIN, Map.of("name", "e2e"), 201).path("id").asString();
+        String member = call("POST", "api/v1/teams/" + teamId + "/tokens", ADMIN,
+                Map.of("name", "alice", "role", "member"), 201).path("token").asString();
+
+        Map<String, Object> spec = Map.of(
+                "model", "lenet-300-100",
+                "dataset", "fashion-mnist",
+                "training", Map.of("optimizer", "sgd", "learningRate", 0.05, "batchSize", 64, "epochs", 2),
+                "pruning", Map.of("scope", "global", "fraction", 0.2, "levels", 2, "layerFractions", Map.of("fc3.weight", 0.1)),
+                "rewind", Map.of("step", 10, "unit", "iterations"));
+        JsonNode experiment = call("POST", "api/v1/experiments", member,
+                Map.of("name", "e2e lenet", "spec", spec, "seeds", List.of(3)), 201);
+        String experimentId = experiment.path("id").asString();
+
+        awaitJobsDone(experimentId, member, Duration.ofMinutes(6));
+
+        JsonNode ticketsResponse = call("GET", "api/v1/experiments/" + experimentId + "/tickets", member, null, 200);
+        List<JsonNode> tickets = new ArrayList<>();
+        (ticketsResponse.isArray() ? ticketsResponse : ticketsResponse.path("items")).forEach(tickets::add);
+        tickets.sort((a, b) -> Integer.compare(a.path("level").asInt(), b.path("level").asInt()));
+        assertThat(tickets).extracting(t -> t.path("level").asInt()).containsExactly(0, 1, 2);
+
+        long prunable = 784 * 300 + 300 * 100 + 100 * 10;
+        byte[] previousMask = null;
+        String rewind = null;
+        for (JsonNode ticket : tickets) {
+            int level = ticket.path("level").asInt();
+            assertThat(ticket.path("prunableWeights").asLong()).isEqualTo(prunable);
+            assertThat(ticket.path("totalParameters").asLong()).isEqualTo(prunable + 300 + 100 + 10);
+            if (level > 0) {
+                assertThat(ticket.path("parentTicketId").asString()).isEqualTo(tickets.get(level - 1).path("id").asString());
+            }
+            if (rewind == null) {
+                rewind = ticket.path("rewindSha256").asString();
+            }
+            assertThat(ticket.path("rewindSha256").asString()).as("one rewind point for the lineage").isEqualTo(rewind);
+            assertThat(metric(ticket, "accuracy")).as("accuracy at level " + level).isGreaterThan(0.5);
+            assertThat(metric(ticket, "ece")).isBetween(0.0, 1.0);
+            assertThat(metric(ticket, "nll")).isPositive();
+            assertThat(metric(ticket, "brier")).isBetween(0.0, 2.0);
+
+            HttpResponse<byte[]> download = download("api/v1/tickets/" + ticket.path("id").asString() + "/mask", member, null);
+            assertThat(download.statusCode()).isEqualTo(200);
+            assertThat(download.headers().firstValue("ETag")).hasValue("\"" + sha256(download.body()) + "\"");
+            Path maskFile = Files.write(temp.resolve("mask-" + level + ".safetensors"), download.body());
+            SafeTensors mask = SafeTensorsReader.read(maskFile);
+
+            assertThat(mask.names()).containsExactlyInAnyOrder("fc1.weight", "fc2.weight", "fc3.weight");
+            byte[] flat = new byte[(int) prunable];
+            int offset = 0;
+            long kept = 0;
+            for (String name : List.of("fc1.weight", "fc2.weight", "fc3.weight")) {
+                Tensor tensor = mask.get(name);
+                assertThat(tensor.dtype().name()).isEqualTo("U8");
+                byte[] values = tensor.rawData();
+                for (byte value : values) {
+                    assertThat(value == 0 || value == 1).as("mask values are 0/1").isTrue();
+                    kept += value;
+                }
+                System.arraycopy(values, 0, flat, offset, values.length);
+                offset += values.length;
+            }
+            assertThat(mask.get("fc1.weight").shape()).containsExactly(300L, 784L);
+            assertThat(mask.get("fc3.weight").shape()).containsExactly(10L, 100L);
+            assertThat(kept).isEqualTo(ticket.path("remainingPrunable").asLong());
+            if (previousMask != null) {
+                for (int i = 0; i < flat.length; i++) {
+                    assertThat(flat[i] <= previousMask[i]).as("a pruned weight never comes back").isTrue();
+                }
+            }
+            previousMask = flat;
+        }
+        long fc3Kept = 0;
+        // level 2 of fc3 (1000 weights, 10% a level): 1000 - 100 = 900, then 900 - 90 = 810
+        byte[] fc3 = SafeTensorsReader.read(temp.resolve("mask-2.safetensors")).get("fc3.weight").rawData();
+        for (byte value : fc3) {
+            fc3Kept += value;
+        }
+        assertThat(fc3Kept).isEqualTo(810);
+
+        String last = tickets.get(2).path("id").asString();
+        HttpResponse<byte[]> range = download("api/v1/tickets/" + last + "/weights", member, "bytes=0-7");
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).hasSize(8);
+
+        JsonNode lineage = call("GET", "api/v1/experiments/" + experimentId + "/lineage", member, null, 200);
+        assertThat(lineage.path("nodes")).hasSize(3);
+        assertThat(lineage.path("edges")).hasSize(2);
+    }
+
+    private static double metric(JsonNode ticket, String name) {
+        for (JsonNode metric : ticket.path("metrics")) {
+            if (name.equals(metric.path("name").asString())) {
+                return metric.path("value").asDouble();
+            }
+        }
+        throw new AssertionError("ticket has no metric " + name + ": " + ticket);
+    }
+
+    private static void awaitJobsDone(String experimentId, String token, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode jobs = null;
+        while (Instant.now().isBefore(deadline)) {
+            jobs = call("GET", "api/v1/jobs?experimentId=" + experimentId, token, null, 200).path("items");
+            boolean active = false;
+            for (JsonNode job : jobs) {
+                String status = job.path("status").asString();
+                assertThat(status).as("job %s: %s", job.path("id").asString(), job.path("lastError").asString())
+                        .isNotIn("failed", "cancelled");
+                active |= status.equals("queued") || status.equals("leased");
+            }
+            if (!active && jobs.size() == 3) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("jobs did not finish in " + timeout + ": " + jobs);
+    }
+
+    private static JsonNode call(String method, String path, String token, Object body, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
+        if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
+        return JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<byte[]> download(String path, String token, String range) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}

@@ -1,0 +1,152 @@
+package io.ticketfoundry.worker.client;
+
+import io.ticketfoundry.common.protocol.CompleteRequest;
+import io.ticketfoundry.common.protocol.FailRequest;
+import io.ticketfoundry.common.protocol.JobInputs;
+import io.ticketfoundry.common.protocol.Lease;
+import io.ticketfoundry.common.protocol.TicketReport;
+import io.ticketfoundry.worker.lottery.LevelListener;
+import io.ticketfoundry.worker.lottery.LevelOutcome;
+import io.ticketfoundry.worker.lottery.LevelRunner;
+import io.ticketfoundry.worker.lottery.LevelTask;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one leased job to its end: fetch the inputs, train one IMP level while heartbeating,
+ * upload the ticket's files, then complete, or fail (cancelled, retryable or not).
+ */
+public class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final WorkerApiClient client;
+    private final LevelRunner levelRunner;
+    private final Path workDir;
+
+    public JobRunner(WorkerApiClient client, LevelRunner levelRunner, Path workDir) {
+        this.client = client;
+        this.levelRunner = levelRunner;
+        this.workDir = workDir;
+    }
+
+    public void run(Lease lease) throws InterruptedException {
+        if (!Lease.KIND_IMP_LEVEL.equals(lease.kind())) {
+            failQuietly(lease, "this worker does not run jobs of kind " + lease.kind(), false, false);
+            return;
+        }
+        Path jobDir = workDir.resolve("jobs").resolve(lease.jobId().toString());
+        try (LeaseKeeper keeper = new LeaseKeeper(client, lease)) {
+            try {
+                Files.createDirectories(jobDir);
+                LevelTask task = fetchInputs(lease, jobDir);
+                LevelOutcome outcome = levelRunner.run(task, new LevelListener() {
+                    @Override
+                    public void progress(io.ticketfoundry.common.protocol.Progress progress) {
+                        keeper.progress(progress);
+                    }
+
+                    @Override
+                    public boolean cancelRequested() {
+                        return keeper.shouldStop();
+                    }
+                });
+                if (keeper.shouldStop()) {
+                    stopped(lease, keeper);
+                    return;
+                }
+                complete(lease, outcome);
+                log.info("Job {} (experiment {}, seed {}, level {}) completed", lease.jobId(), lease.experimentId(),
+                        lease.seed(), lease.level());
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (keeper.shouldStop()) {
+                    stopped(lease, keeper);
+                } else if (e instanceof ApiCallException api && api.leaseLost()) {
+                    log.warn("Job {} lost its lease while reporting: {}", lease.jobId(), api.getMessage());
+                } else {
+                    log.error("Job {} failed", lease.jobId(), e);
+                    failQuietly(lease, describe(e), retryable(e), false);
+                }
+            }
+        } finally {
+            deleteRecursively(jobDir);
+        }
+    }
+
+    private LevelTask fetchInputs(Lease lease, Path jobDir) throws IOException, InterruptedException {
+        Path outputDir = Files.createDirectories(jobDir.resolve("out"));
+        JobInputs inputs = lease.inputs();
+        if (lease.level() == 0 || inputs == null) {
+            return new LevelTask(lease.spec(), lease.seed(), lease.level(), null, null, null, outputDir);
+        }
+        Path inputDir = Files.createDirectories(jobDir.resolve("in"));
+        Path mask = inputDir.resolve("parent-mask.safetensors");
+        Path weights = inputDir.resolve("parent-trained.safetensors");
+        Path rewind = inputDir.resolve("rewind.safetensors");
+        client.download(lease.jobId(), lease.fencingToken(), inputs.parentMaskSha256(), mask);
+        client.download(lease.jobId(), lease.fencingToken(), inputs.parentWeightsSha256(), weights);
+        client.download(lease.jobId(), lease.fencingToken(), inputs.rewindSha256(), rewind);
+        return new LevelTask(lease.spec(), lease.seed(), lease.level(), mask, weights, rewind, outputDir);
+    }
+
+    private void complete(Lease lease, LevelOutcome outcome) throws IOException, InterruptedException {
+        String mask = client.upload(lease.jobId(), lease.fencingToken(), outcome.mask()).sha256();
+        String trained = client.upload(lease.jobId(), lease.fencingToken(), outcome.trained()).sha256();
+        String rewind = outcome.rewind() != null
+                ? client.upload(lease.jobId(), lease.fencingToken(), outcome.rewind()).sha256()
+                : lease.inputs().rewindSha256();
+        TicketReport report = new TicketReport(lease.level(), mask, rewind, trained,
+                outcome.prunableWeights(), outcome.remainingPrunable(),
+                outcome.totalParameters(), outcome.remainingTotal(),
+                outcome.layers(), outcome.metrics(), outcome.provenance());
+        client.complete(lease.jobId(), new CompleteRequest(lease.fencingToken(), report));
+    }
+
+    private void stopped(Lease lease, LeaseKeeper keeper) throws InterruptedException {
+        if (keeper.leaseLost()) {
+            log.warn("Stopped job {}: the lease went to another worker", lease.jobId());
+        } else {
+            log.info("Stopped job {}: cancelled", lease.jobId());
+            failQuietly(lease, "cancelled by request", false, true);
+        }
+    }
+
+    private void failQuietly(Lease lease, String error, boolean retryable, boolean cancelled) throws InterruptedException {
+        try {
+            client.fail(lease.jobId(), new FailRequest(lease.fencingToken(), error, retryable, cancelled));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.warn("Could not report the end of job {}: {}", lease.jobId(), e.toString());
+        }
+    }
+
+    /** Bad input (spec, data files) fails the same way on every worker; anything else may be transient. */
+    private static boolean retryable(Exception e) {
+        return !(e instanceof IllegalArgumentException) && !(e instanceof java.io.FileNotFoundException)
+                && !(e instanceof java.nio.file.NoSuchFileException);
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log.warn("Could not clean {}: {}", dir, e.toString());
+        }
+    }
+}
