@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpStatus;
@@ -33,6 +34,7 @@ public class FilesystemArtifactStore implements ArtifactStore {
     private final Path root;
     private final Path temporary;
 
+    @Autowired
     public FilesystemArtifactStore(FoundryProperties properties) {
         this(properties.artifactRoot());
     }
