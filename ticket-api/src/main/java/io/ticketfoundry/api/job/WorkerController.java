@@ -1,6 +1,8 @@
 package io.ticketfoundry.api.job;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
 import io.ticketfoundry.common.protocol.CompleteRequest;
@@ -53,7 +55,10 @@ public class WorkerController {
     }
 
     @PutMapping(path = "/jobs/{id}/artifacts/{sha256}", consumes = MediaType.ALL_VALUE)
-    @Operation(summary = "Upload an artifact's raw bytes under its SHA-256")
+    @Operation(summary = "Upload an artifact's raw bytes under its SHA-256",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                            schema = @Schema(type = "string", format = "binary"))))
     public ResponseEntity<ArtifactReceipt> upload(@PathVariable UUID id, @PathVariable String sha256,
             @RequestHeader(WorkerHeaders.FENCING_TOKEN) long fencingToken, HttpServletRequest request) throws IOException {
         ArtifactReceipt receipt = worker.upload(id, sha256, fencingToken, WorkerService.requireWorker(),
