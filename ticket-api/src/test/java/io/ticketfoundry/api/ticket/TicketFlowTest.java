@@ -303,4 +303,22 @@ class TicketFlowTest {
         assertThat(fx.get(worker, "/api/v1/tickets/" + ticket1).statusCode()).isEqualTo(404);
         assertThat(fx.get(team.viewerToken(), "/api/v1/tickets/" + UUID.randomUUID()).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void aJobCompletedAfterACancelRequestQueuesNoFurtherLevel() {
+        UUID experiment = fx.experiment(team.id());
+        UUID job = queue.enqueueImpLevel(experiment, 1, 0, null, pool);
+        Lease lease = lease();
+        assertThat(fx.post(team.memberToken(), "/api/v1/jobs/" + job + "/cancel", null).statusCode()).isEqualTo(200);
+        String mask = uploaded(lease, bytes(100));
+        String rewind = uploaded(lease, bytes(100));
+        String trained = uploaded(lease, bytes(100));
+        assertThat(fx.upload(team.memberToken(), job, lease.fencingToken(), bytes(10)).statusCode())
+                .as("only worker tokens upload").isEqualTo(403);
+        HttpResponse<String> done = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
+                new CompleteRequest(lease.fencingToken(), report(0, mask, rewind, trained, 1000)));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(fx.tree(done).get("nextJobId").isNull()).isTrue();
+        assertThat(count("SELECT count(*) FROM job WHERE experiment_id = :p", experiment)).isEqualTo(1);
+    }
 }
