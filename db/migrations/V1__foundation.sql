@@ -67,7 +67,9 @@ CREATE TABLE job (
     last_error       text,
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now(),
-    finished_at      timestamptz
+    finished_at      timestamptz,
+    -- a leased job always has an expiry and the fencing token of its current lease
+    CHECK (status <> 'leased' OR (lease_expires_at IS NOT NULL AND fencing_token IS NOT NULL))
 );
 CREATE INDEX job_queue ON job (pool, available_at, created_at) WHERE status = 'queued';
 CREATE INDEX job_expiry ON job (lease_expires_at) WHERE status = 'leased';
@@ -95,7 +97,7 @@ CREATE TABLE ticket (
     seed               bigint NOT NULL,
     level              integer NOT NULL,
     parent_ticket_id   uuid REFERENCES ticket (id),
-    job_id             uuid NOT NULL REFERENCES job (id),
+    job_id             uuid NOT NULL UNIQUE REFERENCES job (id),
     mask_sha256        text NOT NULL REFERENCES artifact (sha256),
     rewind_sha256      text NOT NULL REFERENCES artifact (sha256),
     trained_sha256     text NOT NULL REFERENCES artifact (sha256),
@@ -109,6 +111,9 @@ CREATE TABLE ticket (
     UNIQUE (experiment_id, seed, level)
 );
 CREATE INDEX ticket_parent ON ticket (parent_ticket_id);
+
+-- an IMP level names the ticket it starts from (job is created before ticket, so the key comes here)
+ALTER TABLE job ADD CONSTRAINT job_parent_ticket_fk FOREIGN KEY (parent_ticket_id) REFERENCES ticket (id);
 
 CREATE TABLE metric (
     id          bigserial PRIMARY KEY,

@@ -1,13 +1,44 @@
 package io.ticketfoundry.api.job;
 
 import io.ticketfoundry.api.config.FoundryProperties;
+import io.ticketfoundry.api.team.Caller;
+import io.ticketfoundry.api.web.ApiException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
-/** The job queue, kept in PostgreSQL. */
+/**
+ * The job queue, kept in PostgreSQL. Every time comparison uses the database clock ({@code now()}),
+ * never the JVM's, so any number of API instances agree on when a lease expires.
+ */
 @Service
 public class JobQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
+
+    public static final String DEFAULT_POOL = "default";
+    public static final String KIND_IMP_LEVEL = "imp-level";
+
+    /** A job as a lease hands it out. */
+    public record LeasedJob(UUID id, UUID experimentId, String kind, long seed, int level, UUID parentTicketId,
+            int attempts, long fencingToken, Instant leaseExpiresAt) {
+    }
+
+    /** A job locked for the rest of the transaction by a worker that holds its current lease. */
+    public record HeldJob(UUID id, UUID experimentId, String kind, long seed, int level, UUID parentTicketId,
+            String pool, int attempts, int maxAttempts, long fencingToken, String leaseOwner, boolean cancelRequested) {
+    }
+
+    /** How {@link #fail} left a job: its status and, when queued again, when it becomes available. */
+    public record FailOutcome(String status, Instant availableAt, String lastError) {
+    }
 
     private final JdbcClient jdbc;
     private final FoundryProperties properties;
@@ -23,17 +54,247 @@ public class JobQueue {
      * Joins the caller's transaction.
      */
     public UUID enqueueImpLevel(UUID experimentId, long seed, int level, UUID parentTicketId) {
+        return enqueueImpLevel(experimentId, seed, level, parentTicketId, DEFAULT_POOL);
+    }
+
+    /** As {@link #enqueueImpLevel(UUID, long, int, UUID)}, for workers of {@code pool}. */
+    public UUID enqueueImpLevel(UUID experimentId, long seed, int level, UUID parentTicketId, String pool) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
-                INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, status, max_attempts)
-                VALUES (:id, :experiment, 'imp-level', :seed, :level, :parent, 'queued', :maxAttempts)""")
+                INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, pool, status, max_attempts)
+                VALUES (:id, :experiment, 'imp-level', :seed, :level, :parent, :pool, 'queued', :maxAttempts)""")
                 .param("id", id)
                 .param("experiment", experimentId)
                 .param("seed", seed)
                 .param("level", level)
                 .param("parent", parentTicketId)
+                .param("pool", pool)
                 .param("maxAttempts", properties.queue().maxAttempts())
                 .update();
+        recordInputs(id, parentTicketId);
         return id;
+    }
+
+    /** Records the parent ticket's mask, trained weights and rewind point as inputs the job may download. */
+    void recordInputs(UUID jobId, UUID parentTicketId) {
+        if (parentTicketId == null) {
+            return;
+        }
+        jdbc.sql("""
+                INSERT INTO job_artifact (job_id, sha256, role)
+                SELECT :job, sha, 'input'
+                FROM ticket t, unnest(ARRAY[t.mask_sha256, t.trained_sha256, t.rewind_sha256]) AS sha
+                WHERE t.id = :parent
+                ON CONFLICT DO NOTHING""")
+                .param("job", jobId)
+                .param("parent", parentTicketId)
+                .update();
+    }
+
+    /**
+     * Leases the oldest available job of {@code pool} in one statement ({@code FOR UPDATE SKIP
+     * LOCKED}, so concurrent lessees never take the same job), after requeueing expired leases.
+     */
+    public Optional<LeasedJob> lease(String pool, String workerId, UUID tokenId) {
+        sweepExpired();
+        Optional<LeasedJob> leased = jdbc.sql("""
+                UPDATE job SET status = 'leased',
+                               attempts = attempts + 1,
+                               lease_owner = :worker,
+                               leased_by_token = :token,
+                               fencing_token = nextval('fencing_token_seq'),
+                               lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
+                               progress = NULL,
+                               updated_at = now()
+                WHERE id IN (SELECT id FROM job
+                             WHERE status = 'queued' AND pool = :pool AND available_at <= now()
+                             ORDER BY available_at, created_at
+                             LIMIT 1
+                             FOR UPDATE SKIP LOCKED)
+                RETURNING id, experiment_id, kind, seed, level, parent_ticket_id, attempts, fencing_token, lease_expires_at""")
+                .param("worker", workerId)
+                .param("token", tokenId)
+                .param("leaseMillis", properties.queue().leaseDuration().toMillis())
+                .param("pool", pool)
+                .query((rs, n) -> new LeasedJob(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("experiment_id", UUID.class),
+                        rs.getString("kind"),
+                        rs.getLong("seed"),
+                        rs.getInt("level"),
+                        rs.getObject("parent_ticket_id", UUID.class),
+                        rs.getInt("attempts"),
+                        rs.getLong("fencing_token"),
+                        instant(rs, "lease_expires_at")))
+                .optional();
+        leased.ifPresent(job -> recordInputs(job.id(), job.parentTicketId()));
+        return leased;
+    }
+
+    /**
+     * Ends every expired lease: a job with a cancel request becomes cancelled, one with attempts
+     * left is queued again after an exponential backoff (base × 2^(attempts−1)), the rest fail.
+     */
+    public int sweepExpired() {
+        int swept = jdbc.sql("""
+                UPDATE job SET
+                    status = CASE WHEN cancel_requested THEN 'cancelled'
+                                  WHEN attempts >= max_attempts THEN 'failed'
+                                  ELSE 'queued' END,
+                    available_at = CASE WHEN cancel_requested OR attempts >= max_attempts THEN available_at
+                                        ELSE now() + :backoffMillis * power(2, LEAST(GREATEST(attempts - 1, 0), 20))
+                                                     * interval '1 millisecond' END,
+                    last_error = CASE WHEN cancel_requested THEN 'cancelled: the lease expired after a cancel request'
+                                      WHEN attempts >= max_attempts
+                                          THEN 'attempts exhausted (' || attempts || ' of ' || max_attempts
+                                               || '): the lease of ' || coalesce(lease_owner, 'a worker') || ' expired'
+                                      ELSE 'the lease of ' || coalesce(lease_owner, 'a worker') || ' expired (attempt '
+                                           || attempts || ' of ' || max_attempts || ')' END,
+                    finished_at = CASE WHEN cancel_requested OR attempts >= max_attempts THEN now() ELSE NULL END,
+                    lease_owner = NULL,
+                    leased_by_token = NULL,
+                    lease_expires_at = NULL,
+                    updated_at = now()
+                WHERE status = 'leased' AND lease_expires_at < now()""")
+                .param("backoffMillis", properties.queue().retryBackoff().toMillis())
+                .update();
+        if (swept > 0) {
+            log.info("Ended {} expired job lease(s)", swept);
+        }
+        return swept;
+    }
+
+    /**
+     * Locks {@code jobId} for the rest of the transaction after checking that {@code caller} holds
+     * its current lease with {@code fencingToken}: 404 when the job does not exist in the caller's
+     * pool, 409 when the lease is over or belongs to someone else.
+     */
+    public HeldJob holdLease(UUID jobId, Caller caller, long fencingToken) {
+        record Row(HeldJob job, String status, UUID leasedBy) {
+        }
+        Row row = jdbc.sql("""
+                SELECT id, experiment_id, kind, seed, level, parent_ticket_id, pool, attempts, max_attempts,
+                       fencing_token, lease_owner, cancel_requested, status, leased_by_token
+                FROM job WHERE id = :id FOR UPDATE""")
+                .param("id", jobId)
+                .query((rs, n) -> new Row(new HeldJob(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("experiment_id", UUID.class),
+                        rs.getString("kind"),
+                        rs.getLong("seed"),
+                        rs.getInt("level"),
+                        rs.getObject("parent_ticket_id", UUID.class),
+                        rs.getString("pool"),
+                        rs.getInt("attempts"),
+                        rs.getInt("max_attempts"),
+                        rs.getLong("fencing_token"),
+                        rs.getString("lease_owner"),
+                        rs.getBoolean("cancel_requested")),
+                        rs.getString("status"),
+                        rs.getObject("leased_by_token", UUID.class)))
+                .optional()
+                .orElseThrow(() -> ApiException.notFound("job " + jobId));
+        if (!row.job().pool().equals(caller.workerPool())) {
+            throw ApiException.notFound("job " + jobId);
+        }
+        if (!"leased".equals(row.status())) {
+            throw ApiException.conflict("job " + jobId + " is " + row.status() + ", not leased: the lease is over");
+        }
+        if (row.job().fencingToken() != fencingToken || !caller.tokenId().equals(row.leasedBy())) {
+            throw ApiException.conflict("fencing token " + fencingToken + " is not the current lease of job " + jobId);
+        }
+        return row.job();
+    }
+
+    /** Extends a held lease, stores the progress and answers whether a cancel was requested. */
+    public Instant extendLease(UUID jobId, String progressJson) {
+        return jdbc.sql("""
+                UPDATE job SET lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
+                               progress = CAST(:progress AS jsonb),
+                               updated_at = now()
+                WHERE id = :id RETURNING lease_expires_at""")
+                .param("leaseMillis", properties.queue().leaseDuration().toMillis())
+                .param("progress", progressJson)
+                .param("id", jobId)
+                .query((rs, n) -> instant(rs, "lease_expires_at"))
+                .single();
+    }
+
+    public void markSucceeded(UUID jobId) {
+        jdbc.sql("""
+                UPDATE job SET status = 'succeeded', lease_expires_at = NULL, finished_at = now(), updated_at = now()
+                WHERE id = :id""")
+                .param("id", jobId)
+                .update();
+    }
+
+    /**
+     * Ends a held lease that did not succeed: {@code cancelled} → cancelled, not {@code retryable}
+     * → failed, otherwise queued again with backoff unless the attempts are used up.
+     */
+    public FailOutcome fail(HeldJob job, String error, boolean retryable, boolean cancelled) {
+        String message = error == null || error.isBlank() ? "no error message" : error;
+        String status;
+        String lastError;
+        if (cancelled) {
+            status = "cancelled";
+            lastError = "cancelled: " + message;
+        } else if (!retryable) {
+            status = "failed";
+            lastError = message;
+        } else if (job.attempts() >= job.maxAttempts()) {
+            status = "failed";
+            lastError = "attempts exhausted (" + job.attempts() + " of " + job.maxAttempts() + "): " + message;
+        } else {
+            status = "queued";
+            lastError = message;
+        }
+        return jdbc.sql("""
+                UPDATE job SET status = :status,
+                               last_error = :error,
+                               available_at = CASE WHEN :status = 'queued'
+                                   THEN now() + :backoffMillis * power(2, LEAST(GREATEST(attempts - 1, 0), 20))
+                                                * interval '1 millisecond'
+                                   ELSE available_at END,
+                               finished_at = CASE WHEN :status = 'queued' THEN NULL ELSE now() END,
+                               lease_owner = CASE WHEN :status = 'queued' THEN NULL ELSE lease_owner END,
+                               leased_by_token = CASE WHEN :status = 'queued' THEN NULL ELSE leased_by_token END,
+                               lease_expires_at = NULL,
+                               updated_at = now()
+                WHERE id = :id
+                RETURNING status, available_at, last_error""")
+                .param("status", status)
+                .param("error", lastError)
+                .param("backoffMillis", properties.queue().retryBackoff().toMillis())
+                .param("id", job.id())
+                .query((rs, n) -> new FailOutcome(rs.getString("status"),
+                        "queued".equals(rs.getString("status")) ? instant(rs, "available_at") : null,
+                        rs.getString("last_error")))
+                .single();
+    }
+
+    /**
+     * A user's cancel: a queued job is cancelled at once, a leased one is asked to stop (its worker
+     * learns it from the next heartbeat). Returns the job's status afterwards; 409 when it already ended.
+     */
+    public String cancel(UUID jobId) {
+        String status = jdbc.sql("SELECT status FROM job WHERE id = :id FOR UPDATE")
+                .param("id", jobId).query(String.class).single();
+        switch (status) {
+            case "queued" -> jdbc.sql("""
+                    UPDATE job SET status = 'cancelled', cancel_requested = true, last_error = 'cancelled before it ran',
+                                   finished_at = now(), updated_at = now()
+                    WHERE id = :id""").param("id", jobId).update();
+            case "leased" -> jdbc.sql("""
+                    UPDATE job SET cancel_requested = true, updated_at = now() WHERE id = :id""")
+                    .param("id", jobId).update();
+            default -> throw ApiException.conflict("job " + jobId + " already ended as " + status);
+        }
+        return jdbc.sql("SELECT status FROM job WHERE id = :id").param("id", jobId).query(String.class).single();
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -1,0 +1,127 @@
+package io.ticketfoundry.api.job;
+
+import io.ticketfoundry.api.team.Caller;
+import io.ticketfoundry.api.web.ApiException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Jobs as a team reads and cancels them. */
+@Service
+public class JobService {
+
+    public static final Set<String> STATUSES = Set.of("queued", "leased", "succeeded", "failed", "cancelled");
+    public static final int MAX_PAGE_SIZE = 200;
+
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
+    };
+    private static final String SELECT = """
+            SELECT j.*, j.progress::text AS progress_json, e.team_id, t.id AS ticket_id
+            FROM job j
+            JOIN experiment e ON e.id = j.experiment_id
+            LEFT JOIN ticket t ON t.job_id = j.id
+            """;
+
+    private final JdbcClient jdbc;
+    private final JobQueue queue;
+    private final JsonMapper json;
+
+    public JobService(JdbcClient jdbc, JobQueue queue, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.queue = queue;
+        this.json = json;
+    }
+
+    public JobViews.JobPage list(Caller caller, UUID experimentId, String status, int page, int size) {
+        if (!caller.isUser()) {
+            throw ApiException.forbidden("only team tokens read jobs");
+        }
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.invalid("status", "must be one of queued, leased, succeeded, failed, cancelled");
+        }
+        if (page < 0) {
+            throw ApiException.invalid("page", "must be 0 or more");
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw ApiException.invalid("size", "must be between 1 and " + MAX_PAGE_SIZE);
+        }
+        String where = """
+                WHERE e.team_id = :team
+                  AND (CAST(:experiment AS uuid) IS NULL OR j.experiment_id = :experiment)
+                  AND (CAST(:status AS text) IS NULL OR j.status = :status)
+                """;
+        long total = jdbc.sql("SELECT count(*) FROM job j JOIN experiment e ON e.id = j.experiment_id " + where)
+                .param("team", caller.teamId())
+                .param("experiment", experimentId)
+                .param("status", status)
+                .query(Long.class).single();
+        List<JobViews.Job> items = jdbc.sql(SELECT + where + " ORDER BY j.created_at DESC, j.id LIMIT :limit OFFSET :offset")
+                .param("team", caller.teamId())
+                .param("experiment", experimentId)
+                .param("status", status)
+                .param("limit", size)
+                .param("offset", (long) page * size)
+                .query(this::job)
+                .list();
+        return new JobViews.JobPage(items, page, size, total);
+    }
+
+    public JobViews.Job get(UUID id, Caller caller) {
+        return readable(id, caller).job();
+    }
+
+    /** Queued → cancelled at once; leased → cancel requested (the worker stops after its next heartbeat); ended → 409. */
+    @Transactional
+    public JobViews.Job cancel(UUID id, Caller caller) {
+        readable(id, caller);
+        caller.requireWriter();
+        queue.cancel(id);
+        return readable(id, caller).job();
+    }
+
+    private record Owned(JobViews.Job job, UUID teamId) {
+    }
+
+    private Owned readable(UUID id, Caller caller) {
+        Owned owned = jdbc.sql(SELECT + " WHERE j.id = :id")
+                .param("id", id)
+                .query((rs, n) -> new Owned(job(rs, n), rs.getObject("team_id", UUID.class)))
+                .optional()
+                .orElseThrow(() -> ApiException.notFound("job " + id));
+        caller.requireReadable(owned.teamId(), "job " + id);
+        return owned;
+    }
+
+    private JobViews.Job job(ResultSet rs, int n) throws SQLException {
+        String progress = rs.getString("progress_json");
+        return new JobViews.Job(
+                rs.getObject("id", UUID.class),
+                rs.getObject("experiment_id", UUID.class),
+                rs.getString("kind"),
+                rs.getString("status"),
+                rs.getLong("seed"),
+                rs.getInt("level"),
+                rs.getObject("parent_ticket_id", UUID.class),
+                rs.getObject("ticket_id", UUID.class),
+                rs.getString("pool"),
+                rs.getInt("attempts"),
+                rs.getInt("max_attempts"),
+                rs.getBoolean("cancel_requested"),
+                progress == null ? null : json.readValue(progress, OBJECT_MAP),
+                rs.getString("last_error"),
+                rs.getString("lease_owner"),
+                JobQueue.instant(rs, "lease_expires_at"),
+                JobQueue.instant(rs, "available_at"),
+                JobQueue.instant(rs, "created_at"),
+                JobQueue.instant(rs, "updated_at"),
+                JobQueue.instant(rs, "finished_at"));
+    }
+}

@@ -1,0 +1,181 @@
+package io.ticketfoundry.api.job;
+
+import io.ticketfoundry.api.artifact.ArtifactService;
+import io.ticketfoundry.api.artifact.ArtifactStore;
+import io.ticketfoundry.api.artifact.Sha256;
+import io.ticketfoundry.api.config.FoundryProperties;
+import io.ticketfoundry.api.team.Caller;
+import io.ticketfoundry.api.team.TokenKind;
+import io.ticketfoundry.api.ticket.TicketService;
+import io.ticketfoundry.api.web.ApiException;
+import io.ticketfoundry.common.protocol.ArtifactReceipt;
+import io.ticketfoundry.common.protocol.CompleteRequest;
+import io.ticketfoundry.common.protocol.FailRequest;
+import io.ticketfoundry.common.protocol.Heartbeat;
+import io.ticketfoundry.common.protocol.HeartbeatResponse;
+import io.ticketfoundry.common.protocol.JobInputs;
+import io.ticketfoundry.common.protocol.Lease;
+import io.ticketfoundry.common.protocol.LeaseRequest;
+import io.ticketfoundry.common.spec.ExperimentSpec;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The worker side of the queue: lease, heartbeat, artifacts, complete, fail. Every call after the
+ * lease checks the fencing token under a row lock, so a worker that lost its lease changes nothing.
+ */
+@Service
+public class WorkerService {
+
+    /** What a completion made: the ticket and, unless it was the last level, the next level's job. */
+    public record JobCompleted(UUID jobId, UUID ticketId, UUID nextJobId) {
+    }
+
+    /** How a failure left the job; {@code availableAt} is set when it was queued again. */
+    public record JobFailed(UUID jobId, String status, Instant availableAt, String lastError) {
+    }
+
+    private static final int MAX_WORKER_ID_LENGTH = 200;
+
+    private final JobQueue queue;
+    private final TicketService tickets;
+    private final ArtifactService artifacts;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final FoundryProperties properties;
+    private final TransactionTemplate transaction;
+
+    public WorkerService(JobQueue queue, TicketService tickets, ArtifactService artifacts, JdbcClient jdbc,
+            JsonMapper json, FoundryProperties properties, TransactionTemplate transaction) {
+        this.queue = queue;
+        this.tickets = tickets;
+        this.artifacts = artifacts;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.properties = properties;
+        this.transaction = transaction;
+    }
+
+    public static Caller requireWorker() {
+        Caller caller = Caller.current();
+        if (caller.kind() != TokenKind.WORKER || caller.workerPool() == null) {
+            throw ApiException.forbidden("only worker tokens may use the worker API");
+        }
+        return caller;
+    }
+
+    public Optional<Lease> lease(Caller caller, LeaseRequest request) {
+        String workerId = request == null ? null : request.workerId();
+        if (workerId == null || workerId.isBlank()) {
+            throw ApiException.invalid("workerId", "is required");
+        }
+        if (workerId.length() > MAX_WORKER_ID_LENGTH) {
+            throw ApiException.invalid("workerId", "must have at most " + MAX_WORKER_ID_LENGTH + " characters");
+        }
+        return queue.lease(caller.workerPool(), workerId, caller.tokenId()).map(job -> {
+            String resolved = jdbc.sql("SELECT resolved_spec::text FROM experiment WHERE id = :id")
+                    .param("id", job.experimentId()).query(String.class).single();
+            ExperimentSpec spec = json.readValue(resolved, ExperimentSpec.class).withDefaults();
+            JobInputs inputs = job.parentTicketId() == null ? null : jdbc.sql("""
+                    SELECT id, mask_sha256, trained_sha256, rewind_sha256 FROM ticket WHERE id = :id""")
+                    .param("id", job.parentTicketId())
+                    .query((rs, n) -> new JobInputs(rs.getObject("id", UUID.class), rs.getString("mask_sha256"),
+                            rs.getString("trained_sha256"), rs.getString("rewind_sha256")))
+                    .optional().orElse(null);
+            long leaseSeconds = properties.queue().leaseDuration().toSeconds();
+            return new Lease(job.id(), job.fencingToken(), job.kind(), job.attempts(), job.leaseExpiresAt(),
+                    Math.max(1, leaseSeconds / 3), job.experimentId(), job.seed(), job.level(), spec, inputs);
+        });
+    }
+
+    public HeartbeatResponse heartbeat(UUID jobId, Caller caller, Heartbeat heartbeat) {
+        if (heartbeat == null) {
+            throw ApiException.invalid("body", "is required");
+        }
+        return transaction.execute(status -> {
+            JobQueue.HeldJob job = queue.holdLease(jobId, caller, heartbeat.fencingToken());
+            String progress = heartbeat.progress() == null ? null : json.writeValueAsString(heartbeat.progress());
+            Instant expires = queue.extendLease(jobId, progress);
+            return new HeartbeatResponse(job.cancelRequested(), expires);
+        });
+    }
+
+    /**
+     * Stores an uploaded artifact of a held job. The lease is checked before the bytes are read and
+     * again, under the row lock, before the artifact is recorded as the job's output.
+     */
+    public ArtifactReceipt upload(UUID jobId, String sha256, long fencingToken, Caller caller, InputStream content,
+            long contentLength, String mediaType) {
+        if (!Sha256.isValid(sha256)) {
+            throw ApiException.invalid("sha256", "must be 64 lower-case hex digits");
+        }
+        transaction.executeWithoutResult(status -> queue.holdLease(jobId, caller, fencingToken));
+        ArtifactStore.StoredObject stored = artifacts.store(content, contentLength, sha256);
+        String media = mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
+        transaction.executeWithoutResult(status -> {
+            queue.holdLease(jobId, caller, fencingToken);
+            artifacts.recordOutput(jobId, stored, media);
+        });
+        return new ArtifactReceipt(stored.sha256(), stored.size());
+    }
+
+    /** The bytes of one of a held job's inputs (or of its own outputs). */
+    public ResponseEntity<Resource> download(UUID jobId, String sha256, long fencingToken, Caller caller) {
+        Boolean usable = transaction.execute(status -> {
+            queue.holdLease(jobId, caller, fencingToken);
+            return jdbc.sql("SELECT count(*) FROM job_artifact WHERE job_id = :job AND sha256 = :sha")
+                    .param("job", jobId).param("sha", sha256).query(Long.class).single() > 0;
+        });
+        if (!Boolean.TRUE.equals(usable)) {
+            throw ApiException.notFound("artifact " + sha256 + " of job " + jobId);
+        }
+        return artifacts.download(sha256, null);
+    }
+
+    /**
+     * Records the ticket, marks the job succeeded and queues the next IMP level, all in one
+     * transaction; a second completion finds the lease over (409).
+     */
+    public JobCompleted complete(UUID jobId, Caller caller, CompleteRequest request) {
+        if (request == null) {
+            throw ApiException.invalid("body", "is required");
+        }
+        return transaction.execute(status -> {
+            JobQueue.HeldJob job = queue.holdLease(jobId, caller, request.fencingToken());
+            UUID ticketId = tickets.record(job, request.ticket());
+            queue.markSucceeded(jobId);
+            UUID next = null;
+            if (!job.cancelRequested() && JobQueue.KIND_IMP_LEVEL.equals(job.kind())
+                    && job.level() < pruningLevels(job.experimentId())) {
+                next = queue.enqueueImpLevel(job.experimentId(), job.seed(), job.level() + 1, ticketId, job.pool());
+            }
+            return new JobCompleted(jobId, ticketId, next);
+        });
+    }
+
+    public JobFailed fail(UUID jobId, Caller caller, FailRequest request) {
+        if (request == null) {
+            throw ApiException.invalid("body", "is required");
+        }
+        return transaction.execute(status -> {
+            JobQueue.HeldJob job = queue.holdLease(jobId, caller, request.fencingToken());
+            JobQueue.FailOutcome outcome = queue.fail(job, request.error(), request.retryable(), request.cancelled());
+            return new JobFailed(jobId, outcome.status(), outcome.availableAt(), outcome.lastError());
+        });
+    }
+
+    private int pruningLevels(UUID experimentId) {
+        String resolved = jdbc.sql("SELECT resolved_spec::text FROM experiment WHERE id = :id")
+                .param("id", experimentId).query(String.class).single();
+        ExperimentSpec spec = json.readValue(resolved, ExperimentSpec.class).withDefaults();
+        return spec.pruning().levels();
+    }
+}

@@ -1,0 +1,131 @@
+package io.ticketfoundry.api.ticket;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Tickets and their metrics in PostgreSQL; JSON columns travel as strings. */
+@Repository
+public class TicketRepository {
+
+    /** One {@code ticket} row plus the team that owns its experiment. */
+    public record TicketRow(UUID id, UUID experimentId, UUID teamId, long seed, int level, UUID parentTicketId,
+            UUID jobId, String maskSha256, String rewindSha256, String trainedSha256, long prunableWeights,
+            long remainingPrunable, long totalParameters, long remainingTotal, String layersJson,
+            String provenanceJson, java.time.Instant createdAt) {
+    }
+
+    /** One {@code metric} row. */
+    public record MetricRow(UUID ticketId, String dataset, String split, String name, double value,
+            String conventionsJson, String detailsJson) {
+    }
+
+    private static final String SELECT_TICKET = """
+            SELECT t.*, e.team_id FROM ticket t JOIN experiment e ON e.id = t.experiment_id
+            """;
+
+    private final JdbcClient jdbc;
+
+    public TicketRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(TicketRow t) {
+        jdbc.sql("""
+                INSERT INTO ticket (id, experiment_id, seed, level, parent_ticket_id, job_id, mask_sha256,
+                                    rewind_sha256, trained_sha256, prunable_weights, remaining_prunable,
+                                    total_parameters, remaining_total, layers, provenance)
+                VALUES (:id, :experiment, :seed, :level, :parent, :job, :mask, :rewind, :trained, :prunable,
+                        :remainingPrunable, :total, :remainingTotal, CAST(:layers AS jsonb), CAST(:provenance AS jsonb))""")
+                .param("id", t.id())
+                .param("experiment", t.experimentId())
+                .param("seed", t.seed())
+                .param("level", t.level())
+                .param("parent", t.parentTicketId())
+                .param("job", t.jobId())
+                .param("mask", t.maskSha256())
+                .param("rewind", t.rewindSha256())
+                .param("trained", t.trainedSha256())
+                .param("prunable", t.prunableWeights())
+                .param("remainingPrunable", t.remainingPrunable())
+                .param("total", t.totalParameters())
+                .param("remainingTotal", t.remainingTotal())
+                .param("layers", t.layersJson())
+                .param("provenance", t.provenanceJson())
+                .update();
+    }
+
+    public void insertMetric(MetricRow m) {
+        jdbc.sql("""
+                INSERT INTO metric (ticket_id, dataset, split, name, value, conventions, details)
+                VALUES (:ticket, :dataset, :split, :name, :value, CAST(:conventions AS jsonb), CAST(:details AS jsonb))""")
+                .param("ticket", m.ticketId())
+                .param("dataset", m.dataset())
+                .param("split", m.split())
+                .param("name", m.name())
+                .param("value", m.value())
+                .param("conventions", m.conventionsJson())
+                .param("details", m.detailsJson())
+                .update();
+    }
+
+    public boolean existsFor(UUID experimentId, long seed, int level) {
+        return jdbc.sql("SELECT count(*) FROM ticket WHERE experiment_id = :e AND seed = :s AND level = :l")
+                .param("e", experimentId).param("s", seed).param("l", level)
+                .query(Long.class).single() > 0;
+    }
+
+    public Optional<TicketRow> find(UUID id) {
+        return jdbc.sql(SELECT_TICKET + " WHERE t.id = :id").param("id", id).query(TicketRepository::ticket).optional();
+    }
+
+    public List<TicketRow> listByExperiment(UUID experimentId, Long seed) {
+        return jdbc.sql(SELECT_TICKET + """
+                 WHERE t.experiment_id = :experiment AND (CAST(:seed AS bigint) IS NULL OR t.seed = :seed)
+                 ORDER BY t.seed, t.level""")
+                .param("experiment", experimentId)
+                .param("seed", seed)
+                .query(TicketRepository::ticket)
+                .list();
+    }
+
+    public List<MetricRow> metricsOf(Collection<UUID> ticketIds) {
+        if (ticketIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT ticket_id, dataset, split, name, value, conventions::text AS conventions, details::text AS details
+                FROM metric WHERE ticket_id IN (:ids) ORDER BY id""")
+                .param("ids", ticketIds)
+                .query((rs, n) -> new MetricRow(rs.getObject("ticket_id", UUID.class), rs.getString("dataset"),
+                        rs.getString("split"), rs.getString("name"), rs.getDouble("value"),
+                        rs.getString("conventions"), rs.getString("details")))
+                .list();
+    }
+
+    private static TicketRow ticket(ResultSet rs, int n) throws SQLException {
+        return new TicketRow(
+                rs.getObject("id", UUID.class),
+                rs.getObject("experiment_id", UUID.class),
+                rs.getObject("team_id", UUID.class),
+                rs.getLong("seed"),
+                rs.getInt("level"),
+                rs.getObject("parent_ticket_id", UUID.class),
+                rs.getObject("job_id", UUID.class),
+                rs.getString("mask_sha256"),
+                rs.getString("rewind_sha256"),
+                rs.getString("trained_sha256"),
+                rs.getLong("prunable_weights"),
+                rs.getLong("remaining_prunable"),
+                rs.getLong("total_parameters"),
+                rs.getLong("remaining_total"),
+                rs.getString("layers"),
+                rs.getString("provenance"),
+                rs.getTimestamp("created_at").toInstant());
+    }
+}

@@ -1,0 +1,271 @@
+package io.ticketfoundry.api.ticket;
+
+import io.ticketfoundry.api.artifact.ArtifactService;
+import io.ticketfoundry.api.artifact.Sha256;
+import io.ticketfoundry.api.job.JobQueue;
+import io.ticketfoundry.api.team.Caller;
+import io.ticketfoundry.api.ticket.TicketRepository.MetricRow;
+import io.ticketfoundry.api.ticket.TicketRepository.TicketRow;
+import io.ticketfoundry.api.ticket.TicketViews.ArtifactLink;
+import io.ticketfoundry.api.ticket.TicketViews.Lineage;
+import io.ticketfoundry.api.ticket.TicketViews.LineageEdge;
+import io.ticketfoundry.api.ticket.TicketViews.LineageNode;
+import io.ticketfoundry.api.ticket.TicketViews.MetricView;
+import io.ticketfoundry.api.ticket.TicketViews.TicketArtifacts;
+import io.ticketfoundry.api.ticket.TicketViews.TicketList;
+import io.ticketfoundry.api.ticket.TicketViews.TicketSummary;
+import io.ticketfoundry.api.ticket.TicketViews.WeightCount;
+import io.ticketfoundry.api.web.ApiException;
+import io.ticketfoundry.api.web.FieldProblem;
+import io.ticketfoundry.common.protocol.LayerDensity;
+import io.ticketfoundry.common.protocol.MetricReport;
+import io.ticketfoundry.common.protocol.TicketReport;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Records the tickets workers report and serves them, their lineage and their files to the team. */
+@Service
+public class TicketService {
+
+    /** The three files of a ticket as downloads: path segment, file name suffix. */
+    public enum TicketFile {
+        MASK("mask"), REWIND("rewind"), WEIGHTS("weights");
+
+        private final String segment;
+
+        TicketFile(String segment) {
+            this.segment = segment;
+        }
+
+        public String segment() {
+            return segment;
+        }
+    }
+
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, LayerDensity>> LAYER_MAP = new TypeReference<>() {
+    };
+
+    private final TicketRepository tickets;
+    private final ArtifactService artifacts;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    public TicketService(TicketRepository tickets, ArtifactService artifacts, JdbcClient jdbc, JsonMapper json) {
+        this.tickets = tickets;
+        this.artifacts = artifacts;
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /**
+     * Stores the ticket a held job made, with its metrics, in the caller's transaction. Every
+     * artifact it names must be an output uploaded by this job or one of the job's inputs.
+     */
+    public UUID record(JobQueue.HeldJob job, TicketReport report) {
+        validate(job, report);
+        if (tickets.existsFor(job.experimentId(), job.seed(), job.level())) {
+            throw ApiException.conflict("experiment " + job.experimentId() + " already has a ticket for seed "
+                    + job.seed() + " at level " + job.level());
+        }
+        Map<String, String> provenance = new TreeMap<>(report.provenance() == null ? Map.of() : report.provenance());
+        provenance.put("jobId", job.id().toString());
+        provenance.put("attempt", Integer.toString(job.attempts()));
+        provenance.put("fencingToken", Long.toString(job.fencingToken()));
+        if (job.leaseOwner() != null) {
+            provenance.put("workerId", job.leaseOwner());
+        }
+        UUID id = UUID.randomUUID();
+        tickets.insert(new TicketRow(id, job.experimentId(), null, job.seed(), job.level(), job.parentTicketId(), job.id(),
+                report.maskSha256(), report.rewindSha256(), report.trainedSha256(), report.prunableWeights(),
+                report.remainingPrunable(), report.totalParameters(), report.remainingTotal(),
+                json.writeValueAsString(report.layers() == null ? Map.of() : new TreeMap<>(report.layers())),
+                json.writeValueAsString(provenance), null));
+        for (MetricReport metric : report.metrics() == null ? List.<MetricReport>of() : report.metrics()) {
+            tickets.insertMetric(new MetricRow(id, metric.dataset(), metric.split(), metric.name(), metric.value(),
+                    json.writeValueAsString(metric.conventions() == null ? Map.of() : metric.conventions()),
+                    metric.details() == null ? null : json.writeValueAsString(metric.details())));
+        }
+        return id;
+    }
+
+    private void validate(JobQueue.HeldJob job, TicketReport report) {
+        if (report == null) {
+            throw ApiException.invalid("ticket", "is required");
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        if (report.level() != job.level()) {
+            problems.add(new FieldProblem("ticket.level", "must be the job's level " + job.level()));
+        }
+        if (report.prunableWeights() <= 0) {
+            problems.add(new FieldProblem("ticket.prunableWeights", "must be positive"));
+        }
+        if (report.remainingPrunable() < 0 || report.remainingPrunable() > report.prunableWeights()) {
+            problems.add(new FieldProblem("ticket.remainingPrunable", "must be between 0 and prunableWeights"));
+        }
+        if (report.totalParameters() < report.prunableWeights()) {
+            problems.add(new FieldProblem("ticket.totalParameters", "must be at least prunableWeights"));
+        }
+        if (report.remainingTotal() < report.remainingPrunable() || report.remainingTotal() > report.totalParameters()) {
+            problems.add(new FieldProblem("ticket.remainingTotal", "must be between remainingPrunable and totalParameters"));
+        }
+        if (report.layers() != null) {
+            report.layers().forEach((name, layer) -> {
+                if (layer == null || layer.total() < 0 || layer.remaining() < 0 || layer.remaining() > layer.total()) {
+                    problems.add(new FieldProblem("ticket.layers." + name, "must have 0 <= remaining <= total"));
+                }
+            });
+        }
+        List<MetricReport> metrics = report.metrics() == null ? List.of() : report.metrics();
+        for (int i = 0; i < metrics.size(); i++) {
+            MetricReport metric = metrics.get(i);
+            String at = "ticket.metrics[" + i + "]";
+            if (metric == null) {
+                problems.add(new FieldProblem(at, "must not be null"));
+                continue;
+            }
+            if (blank(metric.dataset())) {
+                problems.add(new FieldProblem(at + ".dataset", "is required"));
+            }
+            if (blank(metric.split())) {
+                problems.add(new FieldProblem(at + ".split", "is required"));
+            }
+            if (blank(metric.name())) {
+                problems.add(new FieldProblem(at + ".name", "is required"));
+            }
+            if (!Double.isFinite(metric.value())) {
+                problems.add(new FieldProblem(at + ".value", "must be a finite number"));
+            }
+        }
+        Set<String> usable = Set.copyOf(jdbc.sql("SELECT sha256 FROM job_artifact WHERE job_id = :job")
+                .param("job", job.id()).query(String.class).list());
+        checkArtifact(problems, "ticket.maskSha256", report.maskSha256(), usable);
+        checkArtifact(problems, "ticket.rewindSha256", report.rewindSha256(), usable);
+        checkArtifact(problems, "ticket.trainedSha256", report.trainedSha256(), usable);
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+    }
+
+    private static void checkArtifact(List<FieldProblem> problems, String field, String sha256, Set<String> usable) {
+        if (!Sha256.isValid(sha256)) {
+            problems.add(new FieldProblem(field, "must be 64 lower-case hex digits"));
+        } else if (!usable.contains(sha256)) {
+            problems.add(new FieldProblem(field, "was neither uploaded by this job nor one of its inputs"));
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    // ---- reading ----
+
+    public TicketViews.Ticket get(UUID id, Caller caller) {
+        TicketRow row = readable(id, caller);
+        List<MetricView> metrics = tickets.metricsOf(List.of(id)).stream().map(this::metricView).toList();
+        Map<String, LayerDensity> layers = json.readValue(row.layersJson(), LAYER_MAP);
+        Map<String, WeightCount> layerViews = new LinkedHashMap<>();
+        new TreeMap<>(layers).forEach((name, layer) -> layerViews.put(name, WeightCount.of(layer.total(), layer.remaining())));
+        String base = "/api/v1/tickets/" + id + "/";
+        TicketArtifacts files = new TicketArtifacts(
+                link(row.maskSha256(), base + TicketFile.MASK.segment()),
+                link(row.rewindSha256(), base + TicketFile.REWIND.segment()),
+                link(row.trainedSha256(), base + TicketFile.WEIGHTS.segment()));
+        return new TicketViews.Ticket(row.id(), row.experimentId(), row.jobId(), row.seed(), row.level(),
+                row.parentTicketId(), sparsity(row), WeightCount.of(row.prunableWeights(), row.remainingPrunable()),
+                WeightCount.of(row.totalParameters(), row.remainingTotal()), layerViews, metrics,
+                json.readValue(row.provenanceJson(), STRING_MAP), files, row.createdAt());
+    }
+
+    public TicketList list(UUID experimentId, Long seed, Caller caller) {
+        requireExperimentReadable(experimentId, caller);
+        List<TicketRow> rows = tickets.listByExperiment(experimentId, seed);
+        Map<UUID, List<MetricRow>> metrics = metricsByTicket(rows);
+        return new TicketList(experimentId, rows.stream().map(row -> new TicketSummary(row.id(), row.seed(), row.level(),
+                row.parentTicketId(), sparsity(row), WeightCount.of(row.prunableWeights(), row.remainingPrunable()),
+                headline(metrics.get(row.id()), "accuracy"), headline(metrics.get(row.id()), "ece"), row.createdAt()))
+                .toList());
+    }
+
+    public Lineage lineage(UUID experimentId, Caller caller) {
+        requireExperimentReadable(experimentId, caller);
+        List<TicketRow> rows = tickets.listByExperiment(experimentId, null);
+        Map<UUID, List<MetricRow>> metrics = metricsByTicket(rows);
+        List<LineageNode> nodes = rows.stream().map(row -> new LineageNode(row.id(), row.level(), row.seed(),
+                sparsity(row), row.parentTicketId(), headline(metrics.get(row.id()), "accuracy"),
+                headline(metrics.get(row.id()), "ece"))).toList();
+        List<LineageEdge> edges = rows.stream().filter(row -> row.parentTicketId() != null)
+                .map(row -> new LineageEdge(row.parentTicketId(), row.id(), "prune")).toList();
+        return new Lineage(experimentId, nodes, edges);
+    }
+
+    public ResponseEntity<Resource> download(UUID id, TicketFile file, Caller caller) {
+        TicketRow row = readable(id, caller);
+        String sha = switch (file) {
+            case MASK -> row.maskSha256();
+            case REWIND -> row.rewindSha256();
+            case WEIGHTS -> row.trainedSha256();
+        };
+        return artifacts.download(sha, id + "-" + file.segment() + ".safetensors");
+    }
+
+    private TicketRow readable(UUID id, Caller caller) {
+        TicketRow row = tickets.find(id).orElseThrow(() -> ApiException.notFound("ticket " + id));
+        caller.requireReadable(row.teamId(), "ticket " + id);
+        return row;
+    }
+
+    private void requireExperimentReadable(UUID experimentId, Caller caller) {
+        UUID team = jdbc.sql("SELECT team_id FROM experiment WHERE id = :id").param("id", experimentId)
+                .query(UUID.class).optional()
+                .orElseThrow(() -> ApiException.notFound("experiment " + experimentId));
+        caller.requireReadable(team, "experiment " + experimentId);
+    }
+
+    private Map<UUID, List<MetricRow>> metricsByTicket(List<TicketRow> rows) {
+        return tickets.metricsOf(rows.stream().map(TicketRow::id).toList()).stream()
+                .collect(Collectors.groupingBy(MetricRow::ticketId));
+    }
+
+    /** The value of metric {@code name}, preferring the test split. */
+    private static Double headline(List<MetricRow> metrics, String name) {
+        if (metrics == null) {
+            return null;
+        }
+        return metrics.stream().filter(m -> m.name().equalsIgnoreCase(name))
+                .min(Comparator.comparing((MetricRow m) -> !"test".equalsIgnoreCase(m.split())))
+                .map(MetricRow::value).orElse(null);
+    }
+
+    private MetricView metricView(MetricRow row) {
+        return new MetricView(row.dataset(), row.split(), row.name(), row.value(),
+                row.conventionsJson() == null ? Map.of() : json.readValue(row.conventionsJson(), OBJECT_MAP),
+                row.detailsJson() == null ? null : json.readValue(row.detailsJson(), OBJECT_MAP));
+    }
+
+    private ArtifactLink link(String sha, String url) {
+        return new ArtifactLink(sha, artifacts.find(sha).map(ArtifactService.ArtifactInfo::size).orElse(null), url);
+    }
+
+    static double sparsity(TicketRow row) {
+        return row.prunableWeights() == 0 ? 0.0 : 1.0 - (double) row.remainingPrunable() / row.prunableWeights();
+    }
+
+}

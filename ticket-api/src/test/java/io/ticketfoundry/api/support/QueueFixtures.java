@@ -1,0 +1,150 @@
+package io.ticketfoundry.api.support;
+
+import io.ticketfoundry.api.team.TeamRole;
+import io.ticketfoundry.api.team.TokenKind;
+import io.ticketfoundry.api.team.TokenService;
+import io.ticketfoundry.common.protocol.WorkerHeaders;
+import io.ticketfoundry.common.spec.ExperimentSpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Teams, tokens and experiments made directly in the database (the team and experiment endpoints
+ * live elsewhere), and a small HTTP client for the running service.
+ */
+public final class QueueFixtures {
+
+    public record Team(UUID id, String memberToken, String viewerToken) {
+    }
+
+    private final JdbcClient jdbc;
+    private final TokenService tokens;
+    private final JsonMapper json;
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public QueueFixtures(JdbcClient jdbc, TokenService tokens, JsonMapper json, int port) {
+        this.jdbc = jdbc;
+        this.tokens = tokens;
+        this.json = json;
+        this.port = port;
+    }
+
+    public static String uniquePool() {
+        return "pool-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public Team team() {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("INSERT INTO team (id, name) VALUES (:id, :name)").param("id", id).param("name", "team-" + id).update();
+        String member = tokens.issue("member", TokenKind.USER, id, TeamRole.MEMBER, null).token();
+        String viewer = tokens.issue("viewer", TokenKind.USER, id, TeamRole.VIEWER, null).token();
+        return new Team(id, member, viewer);
+    }
+
+    public String workerToken(String pool) {
+        return tokens.issue("worker", TokenKind.WORKER, null, null, pool).token();
+    }
+
+    public UUID experiment(UUID teamId, ExperimentSpec spec) {
+        UUID id = UUID.randomUUID();
+        String resolved = json.writeValueAsString(spec.withDefaults());
+        jdbc.sql("""
+                INSERT INTO experiment (id, team_id, name, spec, resolved_spec, spec_hash, schema_version)
+                VALUES (:id, :team, :name, CAST(:spec AS jsonb), CAST(:resolved AS jsonb), :hash, 1)""")
+                .param("id", id)
+                .param("team", teamId)
+                .param("name", "experiment-" + id)
+                .param("spec", json.writeValueAsString(spec))
+                .param("resolved", resolved)
+                .param("hash", "test-" + id)
+                .update();
+        return id;
+    }
+
+    public UUID experiment(UUID teamId) {
+        return experiment(teamId, ExperimentSpec.defaults());
+    }
+
+    // ---- HTTP ----
+
+    public URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    public HttpResponse<String> get(String token, String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        return send(authorized(request, token, headers), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<byte[]> getBytes(String token, String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        return send(authorized(request, token, headers), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public HttpResponse<String> post(String token, String path, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : json.writeValueAsString(body)));
+        return send(authorized(request, token), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> put(String token, String path, long fencingToken, HttpRequest.BodyPublisher body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/octet-stream")
+                .header(WorkerHeaders.FENCING_TOKEN, Long.toString(fencingToken))
+                .PUT(body);
+        return send(authorized(request, token), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> upload(String workerToken, UUID jobId, long fencingToken, byte[] bytes) {
+        return put(workerToken, "/api/v1/worker/jobs/" + jobId + "/artifacts/" + sha256(bytes), fencingToken,
+                HttpRequest.BodyPublishers.ofByteArray(bytes));
+    }
+
+    public <T> T read(HttpResponse<String> response, Class<T> type) {
+        return json.readValue(response.body(), type);
+    }
+
+    public JsonNode tree(HttpResponse<String> response) {
+        return json.readTree(response.body());
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpRequest authorized(HttpRequest.Builder request, String token, String... headers) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return request.build();
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
