@@ -102,7 +102,9 @@ class LotteryEndToEndTest {
 
         JsonNode ticketsResponse = call("GET", "api/v1/experiments/" + experimentId + "/tickets", member, null, 200);
         List<JsonNode> tickets = new ArrayList<>();
-        (ticketsResponse.isArray() ? ticketsResponse : ticketsResponse.path("items")).forEach(tickets::add);
+        for (JsonNode summary : ticketsResponse.path("items")) {
+            tickets.add(call("GET", "api/v1/tickets/" + summary.path("id").asString(), member, null, 200));
+        }
         tickets.sort((a, b) -> Integer.compare(a.path("level").asInt(), b.path("level").asInt()));
         assertThat(tickets).extracting(t -> t.path("level").asInt()).containsExactly(0, 1, 2);
 
@@ -111,15 +113,18 @@ class LotteryEndToEndTest {
         String rewind = null;
         for (JsonNode ticket : tickets) {
             int level = ticket.path("level").asInt();
-            assertThat(ticket.path("prunableWeights").asLong()).isEqualTo(prunable);
-            assertThat(ticket.path("totalParameters").asLong()).isEqualTo(prunable + 300 + 100 + 10);
+            assertThat(ticket.path("prunable").path("total").asLong()).isEqualTo(prunable);
+            assertThat(ticket.path("allParameters").path("total").asLong()).isEqualTo(prunable + 300 + 100 + 10);
+            assertThat(ticket.path("allParameters").path("remaining").asLong())
+                    .isEqualTo(ticket.path("prunable").path("remaining").asLong() + 300 + 100 + 10);
             if (level > 0) {
                 assertThat(ticket.path("parentTicketId").asString()).isEqualTo(tickets.get(level - 1).path("id").asString());
             }
+            String ticketRewind = ticket.path("artifacts").path("rewind").path("sha256").asString();
             if (rewind == null) {
-                rewind = ticket.path("rewindSha256").asString();
+                rewind = ticketRewind;
             }
-            assertThat(ticket.path("rewindSha256").asString()).as("one rewind point for the lineage").isEqualTo(rewind);
+            assertThat(ticketRewind).as("one rewind point for the lineage").isEqualTo(rewind);
             assertThat(metric(ticket, "accuracy")).as("accuracy at level " + level).isGreaterThan(0.5);
             assertThat(metric(ticket, "ece")).isBetween(0.0, 1.0);
             assertThat(metric(ticket, "nll")).isPositive();
@@ -148,7 +153,9 @@ class LotteryEndToEndTest {
             }
             assertThat(mask.get("fc1.weight").shape()).containsExactly(300L, 784L);
             assertThat(mask.get("fc3.weight").shape()).containsExactly(10L, 100L);
-            assertThat(kept).isEqualTo(ticket.path("remainingPrunable").asLong());
+            assertThat(kept).isEqualTo(ticket.path("prunable").path("remaining").asLong());
+            assertThat(download.headers().firstValue("ETag"))
+                    .hasValue("\"" + ticket.path("artifacts").path("mask").path("sha256").asString() + "\"");
             if (previousMask != null) {
                 for (int i = 0; i < flat.length; i++) {
                     assertThat(flat[i] <= previousMask[i]).as("a pruned weight never comes back").isTrue();

@@ -25,8 +25,8 @@ final class LevelTable {
             out.append(String.format(Locale.ROOT, "%-5d %-5d %13.2f%% %13.2f%% %9s %8s %8s %8s%n",
                     ticket.path("seed").asLong(),
                     ticket.path("level").asInt(),
-                    percent(ticket.path("remainingPrunable").asDouble(), ticket.path("prunableWeights").asDouble()),
-                    percent(ticket.path("remainingTotal").asDouble(), ticket.path("totalParameters").asDouble()),
+                    100 * ticket.path("prunable").path("density").asDouble(),
+                    100 * ticket.path("allParameters").path("density").asDouble(),
                     metric(ticket, "accuracy"), metric(ticket, "ece"), metric(ticket, "nll"), metric(ticket, "brier")));
         }
         if (tickets.isEmpty()) {
@@ -35,16 +35,8 @@ final class LevelTable {
         return out.toString();
     }
 
-    private static double percent(double part, double whole) {
-        return whole == 0 ? 0 : 100.0 * part / whole;
-    }
-
     private static String metric(JsonNode ticket, String name) {
-        for (JsonNode metric : ticket.path("metrics")) {
-            if (name.equals(metric.path("name").asString()) && "test".equals(metric.path("split").asString("test"))) {
-                return String.format(Locale.ROOT, "%.4f", metric.path("value").asDouble());
-            }
-        }
-        return "-";
+        JsonNode value = ticket.path(name);
+        return value.isNumber() ? String.format(Locale.ROOT, "%.4f", value.asDouble()) : "-";
     }
 }

@@ -10,11 +10,12 @@ class LevelTableTest {
     @Test
     void printsOneRowPerLevelInOrderWithBothDensitiesAndTheTestMetrics() {
         String tickets = """
-                [{"seed":0,"level":1,"remainingPrunable":800,"prunableWeights":1000,"remainingTotal":810,"totalParameters":1010,
-                  "metrics":[{"name":"accuracy","split":"test","value":0.8712},{"name":"ece","split":"test","value":0.0213},
-                             {"name":"nll","split":"test","value":0.3541},{"name":"brier","split":"test","value":0.1899}]},
-                 {"seed":0,"level":0,"remainingPrunable":1000,"prunableWeights":1000,"remainingTotal":1010,"totalParameters":1010,
-                  "metrics":[{"name":"accuracy","split":"test","value":0.87}]}]""";
+                {"items":[
+                 {"seed":0,"level":1,"prunable":{"total":1000,"remaining":800,"density":0.8},
+                  "allParameters":{"total":1010,"remaining":810,"density":0.801980198},
+                  "accuracy":0.8712,"ece":0.0213,"nll":0.3541,"brier":0.1899},
+                 {"seed":0,"level":0,"prunable":{"total":1000,"remaining":1000,"density":1.0},
+                  "allParameters":{"total":1010,"remaining":1010,"density":1.0},"accuracy":0.87,"ece":null}]}""";
         String table = LevelTable.render(JsonMapper.builder().build().readTree(tickets));
         String[] lines = table.split("\\R");
         assertThat(lines).hasSize(3);

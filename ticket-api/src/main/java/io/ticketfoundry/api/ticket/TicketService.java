@@ -200,7 +200,9 @@ public class TicketService {
         Map<UUID, List<MetricRow>> metrics = metricsByTicket(rows);
         return new TicketList(experimentId, rows.stream().map(row -> new TicketSummary(row.id(), row.seed(), row.level(),
                 row.parentTicketId(), sparsity(row), WeightCount.of(row.prunableWeights(), row.remainingPrunable()),
-                headline(metrics.get(row.id()), "accuracy"), headline(metrics.get(row.id()), "ece"), row.createdAt()))
+                WeightCount.of(row.totalParameters(), row.remainingTotal()),
+                headline(metrics.get(row.id()), "accuracy"), headline(metrics.get(row.id()), "ece"),
+                headline(metrics.get(row.id()), "nll"), headline(metrics.get(row.id()), "brier"), row.createdAt()))
                 .toList());
     }
 

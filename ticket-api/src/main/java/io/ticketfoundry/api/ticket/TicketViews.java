@@ -38,9 +38,10 @@ public final class TicketViews {
             List<MetricView> metrics, Map<String, String> provenance, TicketArtifacts artifacts, Instant createdAt) {
     }
 
-    /** A ticket in a listing; {@code accuracy} and {@code ece} are the test-split values when reported. */
+    /** A ticket in a listing; the metrics are the test-split values when reported. */
     public record TicketSummary(UUID id, long seed, int level, UUID parentTicketId, double sparsity,
-            WeightCount prunable, Double accuracy, Double ece, Instant createdAt) {
+            WeightCount prunable, WeightCount allParameters, Double accuracy, Double ece, Double nll, Double brier,
+            Instant createdAt) {
     }
 
     public record TicketList(UUID experimentId, List<TicketSummary> items) {

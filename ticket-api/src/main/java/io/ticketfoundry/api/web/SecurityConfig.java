@@ -3,6 +3,8 @@ package io.ticketfoundry.api.web;
 import io.ticketfoundry.api.team.BearerTokenFilter;
 import io.ticketfoundry.api.team.TokenService;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -35,16 +37,25 @@ public class SecurityConfig {
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
                                 "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/error").permitAll()
+                        .requestMatchers("/api/v1/worker/**").hasRole("WORKER")
                         .anyRequest().authenticated())
-                .exceptionHandling(ex -> ex.authenticationEntryPoint((request, response, e) -> {
-                    response.setStatus(HttpStatus.UNAUTHORIZED.value());
-                    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-                    response.setHeader("WWW-Authenticate", "Bearer");
-                    response.getWriter().write("""
-                            {"type":"about:blank","title":"Unauthorized","status":401,\
-                            "detail":"a valid bearer token is required","instance":"%s"}"""
-                            .formatted(request.getRequestURI().replace("\"", "")));
-                }));
+                .exceptionHandling(ex -> ex
+                        .authenticationEntryPoint((request, response, e) -> {
+                            response.setHeader("WWW-Authenticate", "Bearer");
+                            writeProblem(response, HttpStatus.UNAUTHORIZED, "a valid bearer token is required",
+                                    request.getRequestURI());
+                        })
+                        .accessDeniedHandler((request, response, e) -> writeProblem(response, HttpStatus.FORBIDDEN,
+                                "this endpoint is for worker tokens only", request.getRequestURI())));
         return http.build();
+    }
+
+    private static void writeProblem(HttpServletResponse response, HttpStatus status, String detail, String instance)
+            throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write("""
+                {"type":"about:blank","title":"%s","status":%d,"detail":"%s","instance":"%s"}"""
+                .formatted(status.getReasonPhrase(), status.value(), detail, instance.replace("\"", "")));
     }
 }
