@@ -56,8 +56,11 @@ public class ExperimentService {
     public Submission submit(Caller caller, SubmitExperimentRequest request) {
         caller.requireWriter();
         List<FieldProblem> problems = new ArrayList<>();
-        String name = request.name() == null ? null : request.name().strip();
-        if (name == null || name.isEmpty()) {
+        JsonNode nameNode = request.name();
+        String name = nameNode == null || !nameNode.isString() ? null : nameNode.stringValue().strip();
+        if (nameNode != null && !nameNode.isNull() && !nameNode.isString()) {
+            problems.add(new FieldProblem("name", "must be a string"));
+        } else if (name == null || name.isEmpty()) {
             problems.add(new FieldProblem("name", "is required"));
         } else if (name.length() > MAX_NAME_LENGTH) {
             problems.add(new FieldProblem("name", "must be at most " + MAX_NAME_LENGTH + " characters"));

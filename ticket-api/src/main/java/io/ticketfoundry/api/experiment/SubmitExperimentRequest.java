@@ -5,12 +5,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /api/v1/experiments}. The spec and the seeds are read as JSON trees so that their
- * types are checked strictly (no "5" for 5, no 5.5 for a seed) and every problem named by path.
+ * {@code POST /api/v1/experiments}. Every field is read as a JSON tree so that types are checked
+ * strictly (no 5 for a name, no "5" for a number, no 5.5 for a seed) and every problem is named by path.
  */
 public record SubmitExperimentRequest(
-        @Schema(description = "1 to 200 characters", requiredMode = Schema.RequiredMode.REQUIRED, example = "lenet mnist baseline")
-        String name,
+        @Schema(description = "1 to 200 characters", type = "string", requiredMode = Schema.RequiredMode.REQUIRED,
+                example = "lenet mnist baseline")
+        JsonNode name,
         @Schema(description = "the experiment spec; every field optional (see GET /api/v1/experiments/defaults)",
                 type = "object", example = "{\"training\": {\"learningRate\": 0.05}, \"pruning\": {\"levels\": 5}}")
         JsonNode spec,

@@ -210,6 +210,8 @@ class ExperimentApiTest {
         assertThat(topLevel.errorFields()).containsExactly("specs");
 
         assertThat(submit(member, "{\"name\":\"x\",\"seeds\":[]}").errorFields()).containsExactly("seeds");
+        assertThat(submit(member, "{\"name\":\"x\",\"seeds\":\"1\"}").errorFields()).containsExactly("seeds");
+        assertThat(submit(member, "{\"name\":5,\"seeds\":[\"1\"]}").errorFields()).containsExactly("name", "seeds[0]");
         assertThat(submit(member, "{\"name\":\"x\",\"spec\":[1]}").errorFields()).containsExactly("spec");
         assertThat(submit(member, "{\"name\":\"" + "n".repeat(201) + "\"}").errorFields()).containsExactly("name");
         assertThat(submit(member, "not json").status()).isEqualTo(400);
