@@ -2,7 +2,7 @@
 
 CREATE TABLE team (
     id          uuid PRIMARY KEY,
-    name        text NOT NULL UNIQUE,
+    name        text NOT NULL UNIQUE CHECK (char_length(name) BETWEEN 1 AND 100),
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 
@@ -16,19 +16,21 @@ CREATE TABLE api_token (
     team_id      uuid REFERENCES team (id),
     role         text CHECK (role IN ('admin', 'member', 'viewer')),
     worker_pool  text,
+    created_by   uuid REFERENCES api_token (id),   -- the token that issued this one
     created_at   timestamptz NOT NULL DEFAULT now(),
     revoked_at   timestamptz,
     CHECK ((kind = 'user') = (team_id IS NOT NULL AND role IS NOT NULL)),
     CHECK ((kind = 'worker') = (worker_pool IS NOT NULL))
 );
+CREATE INDEX api_token_team ON api_token (team_id, created_at);
 
 CREATE TABLE experiment (
     id             uuid PRIMARY KEY,
     team_id        uuid NOT NULL REFERENCES team (id),
-    name           text NOT NULL,
+    name           text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 200),
     spec           jsonb NOT NULL,          -- as submitted
     resolved_spec  jsonb NOT NULL,          -- every default filled in
-    spec_hash      text NOT NULL,
+    spec_hash      text NOT NULL,           -- SHA-256 of the values that differ from the defaults
     schema_version integer NOT NULL,
     created_by     uuid REFERENCES api_token (id),
     created_at     timestamptz NOT NULL DEFAULT now(),

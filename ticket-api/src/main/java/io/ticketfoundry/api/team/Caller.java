@@ -32,8 +32,38 @@ public record Caller(UUID tokenId, TokenKind kind, UUID teamId, TeamRole role, S
 
     /** Members and admins may submit and cancel; viewers only read. */
     public void requireWriter() {
-        if (!isUser() || role == TeamRole.VIEWER) {
+        if (!isUser()) {
+            throw ApiException.forbidden("only a team's member or admin tokens may do this");
+        }
+        if (role == TeamRole.VIEWER) {
             throw ApiException.forbidden("the token's role may only read");
+        }
+    }
+
+    public boolean isPlatformAdmin() {
+        return kind == TokenKind.PLATFORM_ADMIN;
+    }
+
+    /** The platform admin only; everyone else gets a 403. */
+    public void requirePlatformAdmin() {
+        if (!isPlatformAdmin()) {
+            throw ApiException.forbidden("only the platform admin may do this");
+        }
+    }
+
+    /**
+     * The platform admin, or an admin of {@code teamId}. A user of another team gets a 404 (the
+     * team's existence does not leak); other tokens of the team and worker tokens get a 403.
+     */
+    public void requireTeamAdmin(UUID teamId) {
+        if (isPlatformAdmin()) {
+            return;
+        }
+        if (isUser() && !this.teamId.equals(teamId)) {
+            throw ApiException.notFound("team " + teamId);
+        }
+        if (!isUser() || role != TeamRole.ADMIN) {
+            throw ApiException.forbidden("only the platform admin or an admin of the team may do this");
         }
     }
 }

@@ -37,11 +37,21 @@ public class TokenService {
     }
 
     public IssuedToken store(String token, String name, TokenKind kind, UUID teamId, TeamRole role, String workerPool) {
+        return store(token, name, kind, teamId, role, workerPool, null);
+    }
+
+    /** Issues a new token on behalf of {@code createdBy} (the issuing token, recorded). */
+    public IssuedToken issue(String name, TokenKind kind, UUID teamId, TeamRole role, String workerPool, UUID createdBy) {
+        return store(newTokenValue(), name, kind, teamId, role, workerPool, createdBy);
+    }
+
+    private IssuedToken store(String token, String name, TokenKind kind, UUID teamId, TeamRole role, String workerPool,
+            UUID createdBy) {
         UUID id = UUID.randomUUID();
         String prefix = token.substring(0, Math.min(token.length(), 10));
         jdbc.sql("""
-                INSERT INTO api_token (id, token_hash, prefix, name, kind, team_id, role, worker_pool)
-                VALUES (:id, :hash, :prefix, :name, :kind, :team, :role, :pool)""")
+                INSERT INTO api_token (id, token_hash, prefix, name, kind, team_id, role, worker_pool, created_by)
+                VALUES (:id, :hash, :prefix, :name, :kind, :team, :role, :pool, :createdBy)""")
                 .param("id", id)
                 .param("hash", hash(token))
                 .param("prefix", prefix)
@@ -50,6 +60,7 @@ public class TokenService {
                 .param("team", teamId)
                 .param("role", role == null ? null : role.dbValue())
                 .param("pool", workerPool)
+                .param("createdBy", createdBy)
                 .update();
         return new IssuedToken(id, token, prefix);
     }

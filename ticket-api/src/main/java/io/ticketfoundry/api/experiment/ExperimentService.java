@@ -1,0 +1,255 @@
+package io.ticketfoundry.api.experiment;
+
+import io.ticketfoundry.api.job.JobQueue;
+import io.ticketfoundry.api.team.Caller;
+import io.ticketfoundry.api.web.ApiException;
+import io.ticketfoundry.api.web.FieldProblem;
+import io.ticketfoundry.common.spec.ExperimentSpec;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Submitting and reading experiments. A submission whose spec hashes like an experiment the team
+ * already has returns that experiment, adding only the seeds it did not have yet; otherwise a new
+ * experiment is stored. Either way every new replicate gets its level-0 job, in the same
+ * transaction. {@code UNIQUE (team_id, spec_hash)} with {@code ON CONFLICT DO NOTHING} makes
+ * concurrent identical submissions end with one experiment.
+ */
+@Service
+public class ExperimentService {
+
+    public static final int MAX_NAME_LENGTH = 200;
+    public static final int MAX_SEEDS = 32;
+    public static final int MAX_PAGE_SIZE = 200;
+
+    private final JdbcClient jdbc;
+    private final JobQueue jobs;
+    private final JsonMapper json;
+
+    public ExperimentService(JdbcClient jdbc, JobQueue jobs, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.jobs = jobs;
+        this.json = json;
+    }
+
+    /** The outcome of a submission: whether the experiment was created by it, and the experiment. */
+    public record Submission(boolean created, ExperimentView experiment) {
+    }
+
+    @Transactional
+    public Submission submit(Caller caller, SubmitExperimentRequest request) {
+        caller.requireWriter();
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonNode nameNode = request.name();
+        String name = nameNode == null || !nameNode.isString() ? null : nameNode.stringValue().strip();
+        if (nameNode != null && !nameNode.isNull() && !nameNode.isString()) {
+            problems.add(new FieldProblem("name", "must be a string"));
+        } else if (name == null || name.isEmpty()) {
+            problems.add(new FieldProblem("name", "is required"));
+        } else if (name.length() > MAX_NAME_LENGTH) {
+            problems.add(new FieldProblem("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
+        }
+        SpecValidator.Result spec = SpecValidator.read(request.spec(), "spec");
+        problems.addAll(spec.problems());
+        List<Long> seeds = readSeeds(request.seeds(), problems);
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+
+        ExperimentSpec resolved = SpecIdentity.resolve(spec.spec());
+        String hash = SpecIdentity.hash(resolved);
+        JsonNode submitted = request.spec() == null || request.spec().isNull()
+                ? JsonNodeFactory.instance.objectNode() : request.spec();
+        Optional<UUID> inserted = jdbc.sql("""
+                INSERT INTO experiment (id, team_id, name, spec, resolved_spec, spec_hash, schema_version, created_by)
+                VALUES (:id, :team, :name, CAST(:spec AS jsonb), CAST(:resolved AS jsonb), :hash, :schemaVersion, :createdBy)
+                ON CONFLICT (team_id, spec_hash) DO NOTHING
+                RETURNING id""")
+                .param("id", UUID.randomUUID())
+                .param("team", caller.teamId())
+                .param("name", name)
+                .param("spec", json.writeValueAsString(submitted))
+                .param("resolved", json.writeValueAsString(resolved))
+                .param("hash", hash)
+                .param("schemaVersion", resolved.schemaVersion())
+                .param("createdBy", caller.tokenId())
+                .query(UUID.class)
+                .optional();
+        UUID experimentId = inserted.orElseGet(() -> jdbc.sql(
+                        "SELECT id FROM experiment WHERE team_id = :team AND spec_hash = :hash")
+                .param("team", caller.teamId())
+                .param("hash", hash)
+                .query(UUID.class)
+                .single());
+        for (long seed : seeds) {
+            int added = jdbc.sql("""
+                    INSERT INTO replicate (experiment_id, seed) VALUES (:experiment, :seed)
+                    ON CONFLICT (experiment_id, seed) DO NOTHING""")
+                    .param("experiment", experimentId)
+                    .param("seed", seed)
+                    .update();
+            if (added == 1) {
+                jobs.enqueueImpLevel(experimentId, seed, 0, null);
+            }
+        }
+        return new Submission(inserted.isPresent(), find(experimentId).orElseThrow());
+    }
+
+    private static List<Long> readSeeds(JsonNode seeds, List<FieldProblem> problems) {
+        if (seeds == null || seeds.isNull() || seeds.isMissingNode()) {
+            return List.of(0L);
+        }
+        if (!seeds.isArray()) {
+            problems.add(new FieldProblem("seeds", "must be an array of whole numbers"));
+            return List.of();
+        }
+        if (seeds.isEmpty() || seeds.size() > MAX_SEEDS) {
+            problems.add(new FieldProblem("seeds", "must hold 1 to " + MAX_SEEDS + " seeds"));
+        }
+        LinkedHashSet<Long> out = new LinkedHashSet<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            JsonNode seed = seeds.get(i);
+            Long value = wholeLong(seed);
+            if (value == null) {
+                problems.add(new FieldProblem("seeds[" + i + "]", "must be a whole number (64-bit)"));
+            } else if (!out.add(value)) {
+                problems.add(new FieldProblem("seeds[" + i + "]", "repeats seed " + value));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Long wholeLong(JsonNode node) {
+        if (node == null || !node.isNumber()) {
+            return null;
+        }
+        BigDecimal value = node.decimalValue();
+        if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
+            return null;
+        }
+        try {
+            return value.longValueExact();
+        } catch (ArithmeticException e) {
+            return null;
+        }
+    }
+
+    /** One experiment of the caller's team; anything else (another team's, none) is a 404. */
+    public ExperimentView get(Caller caller, UUID id) {
+        ExperimentView view = find(id).orElseThrow(() -> ApiException.notFound("experiment " + id));
+        caller.requireReadable(view.teamId(), "experiment " + id);
+        return view;
+    }
+
+    /** Filters are optional: name (substring, any case), model, dataset, specHash. Newest first. */
+    public ExperimentPage list(Caller caller, Integer page, Integer size, String name, String model, String dataset, String specHash) {
+        if (!caller.isUser()) {
+            throw ApiException.forbidden("experiments belong to teams: use a team token");
+        }
+        int pageNumber = page == null ? 0 : page;
+        int pageSize = size == null ? 20 : size;
+        List<FieldProblem> problems = new ArrayList<>();
+        if (pageNumber < 0) {
+            problems.add(new FieldProblem("page", "must be >= 0"));
+        }
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            problems.add(new FieldProblem("size", "must be between 1 and " + MAX_PAGE_SIZE));
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+        StringBuilder where = new StringBuilder("WHERE e.team_id = :team");
+        Map<String, Object> params = new HashMap<>();
+        params.put("team", caller.teamId());
+        if (name != null && !name.isEmpty()) {
+            where.append(" AND e.name ILIKE :name ESCAPE '\\'");
+            params.put("name", "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (model != null && !model.isEmpty()) {
+            where.append(" AND e.resolved_spec ->> 'model' = :model");
+            params.put("model", model);
+        }
+        if (dataset != null && !dataset.isEmpty()) {
+            where.append(" AND e.resolved_spec ->> 'dataset' = :dataset");
+            params.put("dataset", dataset);
+        }
+        if (specHash != null && !specHash.isEmpty()) {
+            where.append(" AND e.spec_hash = :specHash");
+            params.put("specHash", specHash);
+        }
+        long total = jdbc.sql("SELECT count(*) FROM experiment e " + where).params(params).query(Long.class).single();
+        params.put("limit", pageSize);
+        params.put("offset", (long) pageNumber * pageSize);
+        List<Row> rows = jdbc.sql(SELECT + where + " ORDER BY e.created_at DESC, e.id DESC LIMIT :limit OFFSET :offset")
+                .params(params)
+                .query(ExperimentService::row)
+                .list();
+        return new ExperimentPage(views(rows), pageNumber, pageSize, total);
+    }
+
+    private static final String SELECT = """
+            SELECT e.id, e.team_id, e.name, e.spec_hash, e.schema_version, e.spec::text AS spec,
+                   e.resolved_spec::text AS resolved_spec, e.created_at
+            FROM experiment e
+            """;
+
+    private record Row(UUID id, UUID teamId, String name, String specHash, int schemaVersion, String spec,
+            String resolvedSpec, Instant createdAt) {
+    }
+
+    private static Row row(ResultSet rs, int n) throws SQLException {
+        return new Row(rs.getObject("id", UUID.class), rs.getObject("team_id", UUID.class), rs.getString("name"),
+                rs.getString("spec_hash"), rs.getInt("schema_version"), rs.getString("spec"),
+                rs.getString("resolved_spec"), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+
+    Optional<ExperimentView> find(UUID id) {
+        List<Row> rows = jdbc.sql(SELECT + "WHERE e.id = :id").param("id", id).query(ExperimentService::row).list();
+        return views(rows).stream().findFirst();
+    }
+
+    private List<ExperimentView> views(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> ids = rows.stream().map(Row::id).toList();
+        Map<UUID, List<Long>> seeds = new HashMap<>();
+        jdbc.sql("SELECT experiment_id, seed FROM replicate WHERE experiment_id IN (:ids) ORDER BY seed")
+                .param("ids", ids)
+                .query(rs -> {
+                    seeds.computeIfAbsent(rs.getObject("experiment_id", UUID.class), k -> new ArrayList<>()).add(rs.getLong("seed"));
+                });
+        Map<UUID, Map<String, Long>> counts = new HashMap<>();
+        jdbc.sql("SELECT experiment_id, status, count(*) AS n FROM job WHERE experiment_id IN (:ids) GROUP BY experiment_id, status")
+                .param("ids", ids)
+                .query(rs -> {
+                    counts.computeIfAbsent(rs.getObject("experiment_id", UUID.class), k -> new HashMap<>())
+                            .put(rs.getString("status"), rs.getLong("n"));
+                });
+        List<ExperimentView> out = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            Map<String, Long> byStatus = counts.getOrDefault(row.id(), Map.of());
+            out.add(new ExperimentView(row.id(), row.teamId(), row.name(), row.specHash(), row.schemaVersion(),
+                    json.readTree(row.spec()), json.readTree(row.resolvedSpec()),
+                    List.copyOf(seeds.getOrDefault(row.id(), List.of())),
+                    ExperimentStatus.of(byStatus), ExperimentStatus.counts(byStatus), row.createdAt()));
+        }
+        return out;
+    }
+}

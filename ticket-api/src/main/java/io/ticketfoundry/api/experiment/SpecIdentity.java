@@ -1,0 +1,50 @@
+package io.ticketfoundry.api.experiment;
+
+import io.ticketfoundry.common.spec.ExperimentSpec;
+import io.ticketfoundry.common.spec.PruningSpec;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * From a submitted spec to what is stored and hashed: the resolved spec (every default filled,
+ * order-free collections in a fixed order) and its identity hash.
+ */
+public final class SpecIdentity {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private SpecIdentity() {
+    }
+
+    /**
+     * Fills the defaults and puts order-free collections in a fixed order: the ignore list is a set
+     * of tensor names (sorted), layerFractions a map (sorted by tensor name).
+     */
+    public static ExperimentSpec resolve(ExperimentSpec submitted) {
+        ExperimentSpec filled = submitted.withDefaults();
+        PruningSpec pruning = filled.pruning();
+        PruningSpec sorted = new PruningSpec(pruning.scope(), pruning.fraction(), pruning.levels(),
+                new TreeMap<>(pruning.layerFractions()), pruning.ignore().stream().sorted().toList());
+        return new ExperimentSpec(filled.schemaVersion(), filled.model(), filled.dataset(), filled.training(),
+                sorted, filled.rewind(), filled.evaluation());
+    }
+
+    public static JsonNode tree(ExperimentSpec spec) {
+        return JSON.valueToTree(spec);
+    }
+
+    public static JsonNode defaultsTree() {
+        return tree(resolve(ExperimentSpec.defaults()));
+    }
+
+    /** The hash of a resolved spec against today's defaults. */
+    public static String hash(ExperimentSpec resolved) {
+        return SpecHasher.forExperimentSpec().hash(tree(resolved), defaultsTree());
+    }
+
+    /** The part of a resolved spec that its hash covers (what differs from the defaults). */
+    public static JsonNode identity(ExperimentSpec resolved) {
+        return SpecHasher.forExperimentSpec().identity(tree(resolved), defaultsTree());
+    }
+}

@@ -1,0 +1,317 @@
+package io.ticketfoundry.api.experiment;
+
+import io.ticketfoundry.api.web.FieldProblem;
+import io.ticketfoundry.common.spec.EvaluationSpec;
+import io.ticketfoundry.common.spec.ExperimentSpec;
+import io.ticketfoundry.common.spec.ModelCatalog;
+import io.ticketfoundry.common.spec.PruningSpec;
+import io.ticketfoundry.common.spec.RewindSpec;
+import io.ticketfoundry.common.spec.TrainingSpec;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads a submitted experiment spec strictly and checks its values, collecting every problem.
+ *
+ * <p>First the JSON shape is checked against the spec records: an unknown field or a value of the
+ * wrong JSON type (a string for a number, 0.5 for an integer) is a problem named by its full path.
+ * Offending fields are set aside so that the values of the remaining ones are still checked, on
+ * the defaults-filled spec, in the same pass. A {@code null} field means "use the default".
+ */
+public final class SpecValidator {
+
+    public static final int MAX_BATCH_SIZE = 65_536;
+    public static final int MAX_EPOCHS = 100_000;
+    public static final int MAX_LEVELS = 100;
+    public static final int MAX_ECE_BINS = 1_000;
+
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /** The spec as submitted (unfilled) when there are no problems; otherwise the problems. */
+    public record Result(ExperimentSpec spec, List<FieldProblem> problems) {
+        public boolean valid() {
+            return problems.isEmpty();
+        }
+    }
+
+    private SpecValidator() {
+    }
+
+    /**
+     * @param submitted the spec object from the request ({@code null} or a JSON null means {})
+     * @param root      its path from the request root, e.g. {@code spec}
+     */
+    public static Result read(JsonNode submitted, String root) {
+        List<FieldProblem> problems = new ArrayList<>();
+        ObjectNode cleaned;
+        if (submitted == null || submitted.isNull() || submitted.isMissingNode()) {
+            cleaned = JsonNodeFactory.instance.objectNode();
+        } else if (!submitted.isObject()) {
+            return new Result(null, List.of(new FieldProblem(root, "must be an object")));
+        } else {
+            cleaned = (ObjectNode) submitted.deepCopy();
+            checkRecord(cleaned, ExperimentSpec.class, root, problems);
+        }
+        ExperimentSpec spec = STRICT.treeToValue(cleaned, ExperimentSpec.class);
+        problems.addAll(check(spec.withDefaults(), root));
+        return problems.isEmpty() ? new Result(spec, List.of()) : new Result(null, List.copyOf(problems));
+    }
+
+    // ---- shape -------------------------------------------------------------------------------
+
+    private static void checkRecord(ObjectNode node, Class<?> type, String path, List<FieldProblem> problems) {
+        Map<String, RecordComponent> components = new LinkedHashMap<>();
+        for (RecordComponent component : type.getRecordComponents()) {
+            components.put(component.getName(), component);
+        }
+        for (String name : new ArrayList<>(node.propertyNames())) {
+            String fieldPath = path + "." + name;
+            RecordComponent component = components.get(name);
+            if (component == null) {
+                problems.add(new FieldProblem(fieldPath, "is not a known field"));
+                node.remove(name);
+                continue;
+            }
+            JsonNode value = node.get(name);
+            if (value.isNull()) {
+                continue;
+            }
+            JsonNode checked = checkValue(value, component.getGenericType(), fieldPath, problems);
+            if (checked == null) {
+                node.remove(name);
+            } else {
+                node.set(name, checked);
+            }
+        }
+    }
+
+    /** The value to keep (possibly normalised), or null when it is of the wrong type. */
+    private static JsonNode checkValue(JsonNode value, Type type, String path, List<FieldProblem> problems) {
+        Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+        if (raw == String.class) {
+            return expect(value.isString(), value, path, "must be a string", problems);
+        }
+        if (raw == Integer.class || raw == int.class) {
+            if (value.isNumber()) {
+                BigDecimal decimal = value.decimalValue();
+                if (isWhole(decimal) && decimal.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0
+                        && decimal.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0) {
+                    return JsonNodeFactory.instance.numberNode(decimal.intValueExact());
+                }
+            }
+            problems.add(new FieldProblem(path, "must be a whole number (32-bit)"));
+            return null;
+        }
+        if (raw == Long.class || raw == long.class) {
+            if (value.isNumber()) {
+                BigDecimal decimal = value.decimalValue();
+                if (isWhole(decimal) && decimal.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+                        && decimal.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0) {
+                    return JsonNodeFactory.instance.numberNode(decimal.longValueExact());
+                }
+            }
+            problems.add(new FieldProblem(path, "must be a whole number (64-bit)"));
+            return null;
+        }
+        if (raw == Double.class || raw == double.class) {
+            return expect(value.isNumber(), value, path, "must be a number", problems);
+        }
+        if (raw == Boolean.class || raw == boolean.class) {
+            return expect(value.isBoolean(), value, path, "must be true or false", problems);
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            if (!value.isObject()) {
+                problems.add(new FieldProblem(path, "must be an object"));
+                return null;
+            }
+            Type valueType = ((ParameterizedType) type).getActualTypeArguments()[1];
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            boolean ok = true;
+            for (Map.Entry<String, JsonNode> entry : value.properties()) {
+                String entryPath = path + "." + entry.getKey();
+                if (entry.getValue().isNull()) {
+                    problems.add(new FieldProblem(entryPath, "must not be null"));
+                    ok = false;
+                    continue;
+                }
+                JsonNode checked = checkValue(entry.getValue(), valueType, entryPath, problems);
+                if (checked == null) {
+                    ok = false;
+                } else {
+                    out.set(entry.getKey(), checked);
+                }
+            }
+            return ok ? out : null;
+        }
+        if (List.class.isAssignableFrom(raw)) {
+            if (!value.isArray()) {
+                problems.add(new FieldProblem(path, "must be an array"));
+                return null;
+            }
+            Type elementType = ((ParameterizedType) type).getActualTypeArguments()[0];
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            boolean ok = true;
+            for (int i = 0; i < value.size(); i++) {
+                String elementPath = path + "[" + i + "]";
+                if (value.get(i).isNull()) {
+                    problems.add(new FieldProblem(elementPath, "must not be null"));
+                    ok = false;
+                    continue;
+                }
+                JsonNode checked = checkValue(value.get(i), elementType, elementPath, problems);
+                if (checked == null) {
+                    ok = false;
+                } else {
+                    out.add(checked);
+                }
+            }
+            return ok ? out : null;
+        }
+        if (raw.isRecord()) {
+            if (!value.isObject()) {
+                problems.add(new FieldProblem(path, "must be an object"));
+                return null;
+            }
+            ObjectNode copy = (ObjectNode) value.deepCopy();
+            checkRecord(copy, raw, path, problems);
+            return copy;
+        }
+        throw new IllegalStateException("the spec reader does not know the type " + type + " of " + path);
+    }
+
+    private static JsonNode expect(boolean ok, JsonNode value, String path, String message, List<FieldProblem> problems) {
+        if (ok) {
+            return value;
+        }
+        problems.add(new FieldProblem(path, message));
+        return null;
+    }
+
+    private static boolean isWhole(BigDecimal value) {
+        return value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
+    }
+
+    // ---- values ------------------------------------------------------------------------------
+
+    /** Every problem of a defaults-filled spec, in field order; paths start with {@code root}. */
+    public static List<FieldProblem> check(ExperimentSpec spec, String root) {
+        List<FieldProblem> problems = new ArrayList<>();
+        if (spec.schemaVersion() != ExperimentSpec.CURRENT_SCHEMA_VERSION) {
+            problems.add(new FieldProblem(root + ".schemaVersion",
+                    "must be " + ExperimentSpec.CURRENT_SCHEMA_VERSION + " (the schema version this server reads)"));
+        }
+        var model = ModelCatalog.model(spec.model());
+        var dataset = ModelCatalog.dataset(spec.dataset());
+        if (model.isEmpty()) {
+            problems.add(new FieldProblem(root + ".model", "must be one of " + String.join(", ", ModelCatalog.modelNames())));
+        }
+        if (dataset.isEmpty()) {
+            problems.add(new FieldProblem(root + ".dataset", "must be one of " + String.join(", ", ModelCatalog.datasetNames())));
+        }
+        if (model.isPresent() && dataset.isPresent() && !ModelCatalog.compatible(model.get(), dataset.get())) {
+            problems.add(new FieldProblem(root + ".dataset", "does not fit model " + model.get().name()
+                    + " (input " + dataset.get().inputShape() + " vs " + model.get().inputShape()
+                    + ", " + dataset.get().numClasses() + " vs " + model.get().numClasses() + " classes)"));
+        }
+        checkTraining(spec.training(), root + ".training", problems);
+        checkPruning(spec.pruning(), model.orElse(null), root + ".pruning", problems);
+        checkRewind(spec.rewind(), spec.training(), root + ".rewind", problems);
+        checkEvaluation(spec.evaluation(), root + ".evaluation", problems);
+        return problems;
+    }
+
+    private static void checkTraining(TrainingSpec training, String path, List<FieldProblem> problems) {
+        if (!List.of(TrainingSpec.SGD, TrainingSpec.ADAM).contains(training.optimizer())) {
+            problems.add(new FieldProblem(path + ".optimizer", "must be one of sgd, adam"));
+        }
+        if (!(Double.isFinite(training.learningRate()) && training.learningRate() > 0)) {
+            problems.add(new FieldProblem(path + ".learningRate", "must be a finite number > 0"));
+        }
+        if (!(training.momentum() >= 0 && training.momentum() < 1)) {
+            problems.add(new FieldProblem(path + ".momentum", "must be >= 0 and < 1"));
+        }
+        if (!(Double.isFinite(training.weightDecay()) && training.weightDecay() >= 0)) {
+            problems.add(new FieldProblem(path + ".weightDecay", "must be a finite number >= 0"));
+        }
+        if (training.batchSize() < 1 || training.batchSize() > MAX_BATCH_SIZE) {
+            problems.add(new FieldProblem(path + ".batchSize", "must be between 1 and " + MAX_BATCH_SIZE));
+        }
+        if (training.epochs() < 1 || training.epochs() > MAX_EPOCHS) {
+            problems.add(new FieldProblem(path + ".epochs", "must be between 1 and " + MAX_EPOCHS));
+        }
+    }
+
+    private static void checkPruning(PruningSpec pruning, ModelCatalog.ModelInfo model, String path, List<FieldProblem> problems) {
+        if (!List.of(PruningSpec.GLOBAL, PruningSpec.LAYERWISE).contains(pruning.scope())) {
+            problems.add(new FieldProblem(path + ".scope", "must be one of global, layerwise"));
+        }
+        if (!(pruning.fraction() > 0 && pruning.fraction() < 1)) {
+            problems.add(new FieldProblem(path + ".fraction", "must be > 0 and < 1"));
+        }
+        if (pruning.levels() < 0 || pruning.levels() > MAX_LEVELS) {
+            problems.add(new FieldProblem(path + ".levels", "must be between 0 and " + MAX_LEVELS));
+        }
+        String tensors = model == null ? "" : " (" + String.join(", ", model.prunableTensors()) + ")";
+        for (Map.Entry<String, Double> entry : new TreeMap<>(pruning.layerFractions()).entrySet()) {
+            String entryPath = path + ".layerFractions." + entry.getKey();
+            if (model != null && !model.isPrunable(entry.getKey())) {
+                problems.add(new FieldProblem(entryPath, "is not a prunable tensor of " + model.name() + tensors));
+            }
+            if (!(entry.getValue() >= 0 && entry.getValue() < 1)) {
+                problems.add(new FieldProblem(entryPath, "must be >= 0 and < 1"));
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < pruning.ignore().size(); i++) {
+            String name = pruning.ignore().get(i);
+            String elementPath = path + ".ignore[" + i + "]";
+            if (model != null && !model.isPrunable(name)) {
+                problems.add(new FieldProblem(elementPath, "is not a prunable tensor of " + model.name() + tensors));
+            }
+            if (!seen.add(name)) {
+                problems.add(new FieldProblem(elementPath, "names " + name + " twice"));
+            }
+            if (pruning.layerFractions().containsKey(name)) {
+                problems.add(new FieldProblem(elementPath, "is also given a fraction in layerFractions"));
+            }
+        }
+        if (model != null && pruning.levels() > 0 && seen.containsAll(model.prunableTensors())) {
+            problems.add(new FieldProblem(path + ".ignore", "leaves nothing to prune"));
+        }
+    }
+
+    private static void checkRewind(RewindSpec rewind, TrainingSpec training, String path, List<FieldProblem> problems) {
+        boolean knownUnit = List.of(RewindSpec.ITERATIONS, RewindSpec.EPOCHS).contains(rewind.unit());
+        if (!knownUnit) {
+            problems.add(new FieldProblem(path + ".unit", "must be one of iterations, epochs"));
+        }
+        if (rewind.step() < 0) {
+            problems.add(new FieldProblem(path + ".step", "must be >= 0"));
+        } else if (RewindSpec.EPOCHS.equals(rewind.unit()) && training.epochs() >= 1 && rewind.step() > training.epochs()) {
+            problems.add(new FieldProblem(path + ".step", "is beyond the training budget of " + training.epochs() + " epochs"));
+        }
+    }
+
+    private static void checkEvaluation(EvaluationSpec evaluation, String path, List<FieldProblem> problems) {
+        if (evaluation.eceBins() < 1 || evaluation.eceBins() > MAX_ECE_BINS) {
+            problems.add(new FieldProblem(path + ".eceBins", "must be between 1 and " + MAX_ECE_BINS));
+        }
+    }
+}

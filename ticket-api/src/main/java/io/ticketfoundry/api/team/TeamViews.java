@@ -1,0 +1,32 @@
+package io.ticketfoundry.api.team;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Response bodies of the team and token administration endpoints. */
+public final class TeamViews {
+
+    private TeamViews() {
+    }
+
+    public record Team(UUID id, String name, Instant createdAt) {
+    }
+
+    /** A token as listed: never its value or hash, only the prefix that identifies it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Token(UUID id, String name, String kind, UUID teamId, String role, String pool, String prefix,
+            Instant createdAt, Instant revokedAt) {
+    }
+
+    /** A token just issued: the only time its value is shown. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record IssuedToken(UUID id, String name, String kind, UUID teamId, String role, String pool, String prefix,
+            String token) {
+    }
+
+    /** Who a token is. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Me(UUID tokenId, String name, String kind, UUID teamId, String teamName, String role, String pool) {
+    }
+}

@@ -1,0 +1,118 @@
+package io.ticketfoundry.api.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.ticketfoundry.api.web.FieldProblem;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class SpecValidatorTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static SpecValidator.Result read(String json) {
+        return SpecValidator.read(JSON.readTree(json), "spec");
+    }
+
+    @Test
+    void emptyAndNullSpecsAreTheDefaults() {
+        assertThat(read("{}").problems()).isEmpty();
+        assertThat(SpecValidator.read(null, "spec").problems()).isEmpty();
+        assertThat(read("{\"training\":null,\"model\":null}").problems()).isEmpty();
+    }
+
+    @Test
+    void unknownFieldsAreNamedByTheirFullPath() {
+        assertThat(read("{\"training\":{\"lr\":0.1},\"seed\":3,\"pruning\":{\"fraction\":0.2,\"strategy\":\"x\"}}").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(
+                        tuple("spec.training.lr", "is not a known field"),
+                        tuple("spec.seed", "is not a known field"),
+                        tuple("spec.pruning.strategy", "is not a known field"));
+    }
+
+    @Test
+    void wrongTypesAreNamed() {
+        assertThat(read("{\"model\":5,\"training\":{\"learningRate\":\"0.1\",\"epochs\":2.5,\"batchSize\":true},"
+                + "\"pruning\":{\"levels\":1e12,\"ignore\":\"fc1.weight\",\"layerFractions\":{\"fc1.weight\":\"half\"}},"
+                + "\"rewind\":[],\"evaluation\":{\"eceBins\":null}}").problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("spec.model", "spec.training.learningRate", "spec.training.epochs", "spec.training.batchSize",
+                        "spec.pruning.levels", "spec.pruning.ignore", "spec.pruning.layerFractions.fc1.weight", "spec.rewind");
+        assertThat(read("[]").problems()).extracting(FieldProblem::field).containsExactly("spec");
+    }
+
+    @Test
+    void wholeNumbersWrittenAsDecimalsAreAccepted() {
+        SpecValidator.Result result = read("{\"training\":{\"epochs\":40.0,\"batchSize\":1e2}}");
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.spec().training().epochs()).isEqualTo(40);
+        assertThat(result.spec().training().batchSize()).isEqualTo(100);
+    }
+
+    @Test
+    void everyImpossibleValueIsListedAtOnce() {
+        assertThat(read("""
+                {"schemaVersion":2,"model":"vgg-99","dataset":"imagenet",
+                 "training":{"optimizer":"lbfgs","learningRate":0,"momentum":1,"weightDecay":-1,"batchSize":0,"epochs":100001},
+                 "pruning":{"scope":"random","fraction":1,"levels":101},
+                 "rewind":{"step":-1,"unit":"batches"},
+                 "evaluation":{"eceBins":0}}""").problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("spec.schemaVersion", "spec.model", "spec.dataset",
+                        "spec.training.optimizer", "spec.training.learningRate", "spec.training.momentum",
+                        "spec.training.weightDecay", "spec.training.batchSize", "spec.training.epochs",
+                        "spec.pruning.scope", "spec.pruning.fraction", "spec.pruning.levels",
+                        "spec.rewind.unit", "spec.rewind.step", "spec.evaluation.eceBins");
+    }
+
+    @Test
+    void typeProblemsAndValueProblemsAreReportedTogether() {
+        assertThat(read("{\"training\":{\"lr\":0.1,\"epochs\":0},\"pruning\":{\"fraction\":\"a lot\"}}").problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("spec.training.lr", "spec.pruning.fraction", "spec.training.epochs");
+    }
+
+    @Test
+    void tensorNamesMustBePrunableTensorsOfTheModel() {
+        assertThat(read("""
+                {"pruning":{"layerFractions":{"fc1.bias":0.1,"fc3.weight":1.0,"fc2.weight":0.5},
+                            "ignore":["fc9.weight","fc1.weight","fc1.weight","fc2.weight"]}}""").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(
+                        tuple("spec.pruning.layerFractions.fc1.bias",
+                                "is not a prunable tensor of lenet-300-100 (fc1.weight, fc2.weight, fc3.weight)"),
+                        tuple("spec.pruning.layerFractions.fc3.weight", "must be >= 0 and < 1"),
+                        tuple("spec.pruning.ignore[0]",
+                                "is not a prunable tensor of lenet-300-100 (fc1.weight, fc2.weight, fc3.weight)"),
+                        tuple("spec.pruning.ignore[2]", "names fc1.weight twice"),
+                        tuple("spec.pruning.ignore[3]", "is also given a fraction in layerFractions"));
+    }
+
+    @Test
+    void ignoringEveryTensorLeavesNothingToPrune() {
+        assertThat(read("{\"pruning\":{\"ignore\":[\"fc1.weight\",\"fc2.weight\",\"fc3.weight\"]}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.pruning.ignore");
+        assertThat(read("{\"pruning\":{\"levels\":0,\"ignore\":[\"fc1.weight\",\"fc2.weight\",\"fc3.weight\"]}}").problems()).isEmpty();
+    }
+
+    @Test
+    void rewindingInEpochsStaysWithinTheTrainingBudget() {
+        assertThat(read("{\"training\":{\"epochs\":5},\"rewind\":{\"step\":5,\"unit\":\"epochs\"}}").problems()).isEmpty();
+        assertThat(read("{\"training\":{\"epochs\":5},\"rewind\":{\"step\":6,\"unit\":\"epochs\"}}").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.rewind.step", "is beyond the training budget of 5 epochs"));
+        assertThat(read("{\"training\":{\"epochs\":5},\"rewind\":{\"step\":6000,\"unit\":\"iterations\"}}").problems()).isEmpty();
+    }
+
+    @Test
+    void boundariesAreInclusiveWhereTheRangeSaysSo() {
+        assertThat(read("""
+                {"training":{"momentum":0,"weightDecay":0,"batchSize":65536,"epochs":100000},
+                 "pruning":{"fraction":0.999,"levels":0,"layerFractions":{"fc3.weight":0}},
+                 "evaluation":{"eceBins":1000}}""").problems()).isEmpty();
+        assertThat(read("{\"training\":{\"learningRate\":1e400}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.training.learningRate");
+    }
+}
