@@ -149,7 +149,7 @@ final class ExampleCommand implements Callable<Integer> {
             return existing;
         }
         String teamId = null;
-        for (JsonNode team : admin.get("api/v1/teams").path("items")) {
+        for (JsonNode team : admin.get("api/v1/teams")) {
             if ("example".equals(team.path("name").asString())) {
                 teamId = team.path("id").asString();
             }

@@ -304,7 +304,11 @@ class ExperimentApiTest {
     }
 
     private void setJob(UUID experiment, long seed, String status) {
-        jdbc.sql("UPDATE job SET status = :status WHERE experiment_id = :id AND seed = :seed")
+        jdbc.sql("""
+                UPDATE job SET status = :status,
+                       lease_expires_at = CASE WHEN :status = 'leased' THEN now() + interval '1 minute' END,
+                       fencing_token = CASE WHEN :status = 'leased' THEN nextval('fencing_token_seq') END
+                WHERE experiment_id = :id AND seed = :seed""")
                 .param("status", status).param("id", experiment).param("seed", seed).update();
     }
 }
