@@ -30,20 +30,34 @@ public final class TrainingThroughputBenchmark {
         ModelDefinition model = new LeNet300100();
         try (NDManager manager = NDManager.newBaseManager();
                 InMemoryDataset train = new DatasetLoader(root).load(manager, "mnist", Split.TRAIN)) {
-            for (String optimizer : new String[] {TrainingSpec.SGD, TrainingSpec.ADAM, TrainingSpec.SGD, TrainingSpec.ADAM}) {
-                TrainingSpec spec = new TrainingSpec(optimizer, optimizer.equals(TrainingSpec.SGD) ? 0.1 : 1.2e-3,
-                        0.0, 0.0, 128, epochs);
-                Mask halfPruned = halfPruned(model);
-                long start = System.nanoTime();
-                TrainingResult result = TrainingLoop.builder()
-                        .setModel(model).setTraining(spec).setData(train)
-                        .setInitialWeights(model.initialWeights(7)).optMask(halfPruned).setSeed(7)
-                        .build().run();
-                double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("%-4s batch 128, %d samples x %d epochs, masked: %.0f samples/s (%.2f s, last loss %.4f)%n",
-                        optimizer, samples, epochs, (double) samples * epochs / seconds, seconds,
-                        result.lastEpochMeanLoss());
+            // the first pass warms up the JIT and the native library; only the second is representative
+            for (String pass : new String[] {"warm-up", "measured"}) {
+                for (String optimizer : new String[] {TrainingSpec.SGD, TrainingSpec.ADAM}) {
+                    for (boolean masked : new boolean[] {false, true}) {
+                        TrainingSpec spec = new TrainingSpec(optimizer, optimizer.equals(TrainingSpec.SGD) ? 0.1 : 1.2e-3,
+                                0.0, 0.0, 128, epochs);
+                        long start = System.nanoTime();
+                        TrainingResult result = TrainingLoop.builder()
+                                .setModel(model).setTraining(spec).setData(train)
+                                .setInitialWeights(model.initialWeights(7))
+                                .optMask(masked ? halfPruned(model) : Mask.allOnes(model)).setSeed(7)
+                                .build().run();
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        System.out.printf("%-8s %-4s %-6s batch 128, %d x %d epochs: %6.0f samples/s (%.2f s, loss %.4f, RSS %s)%n",
+                                pass, optimizer, masked ? "masked" : "dense", samples, epochs,
+                                (double) samples * epochs / seconds, seconds, result.lastEpochMeanLoss(), residentMemory());
+                    }
+                }
             }
+        }
+    }
+
+    private static String residentMemory() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> l.substring(6).trim()).findFirst().orElse("?");
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
