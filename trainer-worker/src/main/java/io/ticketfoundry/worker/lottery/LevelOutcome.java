@@ -4,6 +4,8 @@ import io.ticketfoundry.common.protocol.LayerDensity;
 import io.ticketfoundry.common.protocol.MetricReport;
 import io.ticketfoundry.common.protocol.TicketReport;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,9 +32,9 @@ public record LevelOutcome(
         double finalTrainLoss) {
 
     public LevelOutcome {
-        layers = Map.copyOf(layers);
+        layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
         metrics = List.copyOf(metrics);
-        provenance = Map.copyOf(provenance);
+        provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     }
 
     public double densityPrunable() {

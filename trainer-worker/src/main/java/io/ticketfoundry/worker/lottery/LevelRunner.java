@@ -233,7 +233,7 @@ public final class LevelRunner {
 
         void enter(String phase) {
             if (!"done".equals(phase) && listener.cancelRequested()) {
-                throw new TrainingCancelledException(-1);
+                throw new TrainingCancelledException(phase);
             }
             listener.progress(new Progress(level, null, epochs, null, null, phase));
         }

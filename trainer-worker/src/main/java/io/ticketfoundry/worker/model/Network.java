@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** A DJL block plus the map from reference parameter names to its DJL parameters. */
 public final class Network {
@@ -21,7 +22,7 @@ public final class Network {
 
     public Network(ModelDefinition definition, Block block, Map<String, Parameter> parameters) {
         if (!parameters.keySet().equals(definition.parameters().stream().map(ParameterSpec::name)
-                .collect(java.util.stream.Collectors.toSet()))) {
+                .collect(Collectors.toSet()))) {
             throw new IllegalArgumentException("parameter names " + parameters.keySet()
                     + " do not match the definition of " + definition.name());
         }

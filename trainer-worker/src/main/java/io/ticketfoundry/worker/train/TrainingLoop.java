@@ -61,6 +61,9 @@ public final class TrainingLoop {
         cancelRequested = builder.cancelRequested;
         cancelCheckInterval = builder.cancelCheckInterval;
         progressInterval = builder.progressInterval;
+        if (data.size() == 0) {
+            throw new IllegalArgumentException("the training set " + data.name() + " is empty");
+        }
         if (training.batchSize() <= 0 || training.epochs() < 0) {
             throw new IllegalArgumentException("batchSize must be > 0 and epochs >= 0");
         }
@@ -104,7 +107,7 @@ public final class TrainingLoop {
                 checkCancel(step);
                 callback.afterStep(step, network::currentWeights);
                 double epochLoss = Double.NaN;
-                for (int epoch = (int) (startStep / Math.max(perEpoch, 1)); epoch < training.epochs(); epoch++) {
+                for (int epoch = (int) (startStep / perEpoch); epoch < training.epochs(); epoch++) {
                     long firstBatch = epoch == startStep / perEpoch ? startStep % perEpoch : 0;
                     double lossSum = 0;
                     long lossCount = 0;
