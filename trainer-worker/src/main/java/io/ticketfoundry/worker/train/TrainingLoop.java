@@ -1,5 +1,6 @@
 package io.ticketfoundry.worker.train;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -95,8 +96,10 @@ public final class TrainingLoop {
         try (Model djlModel = Model.newInstance(model.name())) {
             Network network = model.newNetwork();
             djlModel.setBlock(network.block());
+            // One device: by default DJL would take every GPU, and this loop does not split batches.
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(OptimizerFactory.create(training));
+                    .optOptimizer(OptimizerFactory.create(training))
+                    .optDevices(new Device[] {djlModel.getNDManager().getDevice()});
             try (Trainer trainer = djlModel.newTrainer(config)) {
                 network.initializeWith(initialWeights);
                 trainer.initialize(new Shape(1).addAll(model.sampleShape()));
