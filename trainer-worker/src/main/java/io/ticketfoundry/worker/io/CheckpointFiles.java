@@ -1,0 +1,113 @@
+package io.ticketfoundry.worker.io;
+
+import io.ticketfoundry.common.safetensors.DType;
+import io.ticketfoundry.common.safetensors.SafeTensors;
+import io.ticketfoundry.common.safetensors.SafeTensorsFormatException;
+import io.ticketfoundry.common.safetensors.SafeTensorsReader;
+import io.ticketfoundry.common.safetensors.SafeTensorsWriter;
+import io.ticketfoundry.common.safetensors.Tensor;
+import io.ticketfoundry.worker.model.ModelDefinition;
+import io.ticketfoundry.worker.model.ParameterSpec;
+import io.ticketfoundry.worker.model.Weights;
+import io.ticketfoundry.worker.prune.Mask;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps weights and masks to safetensors files named like the PyTorch reference's state_dict:
+ * checkpoints hold every parameter as F32, masks hold every prunable weight tensor as U8 0/1
+ * (BOOL is accepted on reading). Loading checks names, shapes and dtypes against the model.
+ */
+public final class CheckpointFiles {
+
+    private CheckpointFiles() {
+    }
+
+    public static void writeWeights(Weights weights, Path path, Map<String, String> metadata) throws IOException {
+        List<Tensor> tensors = new ArrayList<>();
+        for (ParameterSpec spec : weights.specs()) {
+            tensors.add(Tensor.ofFloats(spec.name(), spec.shape(), weights.values(spec.name())));
+        }
+        AtomicFiles.write(path, SafeTensorsWriter.toBytes(new SafeTensors(withFormat(metadata), tensors)));
+    }
+
+    public static Weights readWeights(Path path, ModelDefinition model) throws IOException {
+        SafeTensors file = SafeTensorsReader.read(path);
+        requireNames(path, file, model.parameters());
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (ParameterSpec spec : model.parameters()) {
+            Tensor tensor = file.get(spec.name());
+            requireShape(path, tensor, spec);
+            if (tensor.dtype() != DType.F32) {
+                throw new SafeTensorsFormatException(path + ": " + spec.name() + " is " + tensor.dtype() + ", expected F32");
+            }
+            values.put(spec.name(), tensor.toFloatArray());
+        }
+        return Weights.of(model, values);
+    }
+
+    public static void writeMask(Mask mask, Path path, Map<String, String> metadata) throws IOException {
+        List<Tensor> tensors = new ArrayList<>();
+        for (ParameterSpec spec : mask.model().prunableParameters()) {
+            tensors.add(Tensor.ofBytes(spec.name(), DType.U8, spec.shape(), mask.values(spec.name())));
+        }
+        AtomicFiles.write(path, SafeTensorsWriter.toBytes(new SafeTensors(withFormat(metadata), tensors)));
+    }
+
+    public static Mask readMask(Path path, ModelDefinition model) throws IOException {
+        SafeTensors file = SafeTensorsReader.read(path);
+        requireNames(path, file, model.prunableParameters());
+        Map<String, byte[]> values = new LinkedHashMap<>();
+        for (ParameterSpec spec : model.prunableParameters()) {
+            Tensor tensor = file.get(spec.name());
+            requireShape(path, tensor, spec);
+            if (tensor.dtype() != DType.U8 && tensor.dtype() != DType.BOOL) {
+                throw new SafeTensorsFormatException(path + ": mask " + spec.name() + " is " + tensor.dtype()
+                        + ", expected U8 or BOOL");
+            }
+            values.put(spec.name(), tensor.toByteArray());
+        }
+        try {
+            return Mask.of(model, values);
+        } catch (IllegalArgumentException e) {
+            throw new SafeTensorsFormatException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code format: pt} tells Hugging Face tooling the names follow a PyTorch state_dict. */
+    private static Map<String, String> withFormat(Map<String, String> metadata) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("format", "pt");
+        all.putAll(metadata);
+        return all;
+    }
+
+    private static void requireNames(Path path, SafeTensors file, List<ParameterSpec> expected)
+            throws SafeTensorsFormatException {
+        Set<String> want = new LinkedHashSet<>();
+        expected.forEach(p -> want.add(p.name()));
+        Set<String> have = new LinkedHashSet<>(file.names());
+        if (!have.equals(want)) {
+            Set<String> missing = new LinkedHashSet<>(want);
+            missing.removeAll(have);
+            Set<String> extra = new LinkedHashSet<>(have);
+            extra.removeAll(want);
+            throw new SafeTensorsFormatException(path + ": tensor names do not match the model; missing "
+                    + missing + ", unexpected " + extra);
+        }
+    }
+
+    private static void requireShape(Path path, Tensor tensor, ParameterSpec spec) throws SafeTensorsFormatException {
+        if (!Arrays.equals(tensor.shape(), spec.shape())) {
+            throw new SafeTensorsFormatException(path + ": " + spec.name() + " has shape " + Arrays.toString(tensor.shape())
+                    + ", expected " + Arrays.toString(spec.shape()));
+        }
+    }
+}

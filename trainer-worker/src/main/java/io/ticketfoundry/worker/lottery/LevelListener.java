@@ -1,0 +1,23 @@
+package io.ticketfoundry.worker.lottery;
+
+import io.ticketfoundry.common.protocol.Progress;
+
+/** What a running level tells its caller, and asks it. Called on the training thread. */
+public interface LevelListener {
+
+    LevelListener NONE = new LevelListener() {
+        @Override
+        public void progress(Progress progress) {
+        }
+
+        @Override
+        public boolean cancelRequested() {
+            return false;
+        }
+    };
+
+    void progress(Progress progress);
+
+    /** Polled every few training steps and between phases; true stops the level. */
+    boolean cancelRequested();
+}

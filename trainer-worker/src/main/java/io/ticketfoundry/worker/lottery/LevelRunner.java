@@ -1,0 +1,326 @@
+package io.ticketfoundry.worker.lottery;
+
+import ai.djl.ndarray.NDManager;
+import io.ticketfoundry.common.protocol.LayerDensity;
+import io.ticketfoundry.common.protocol.MetricReport;
+import io.ticketfoundry.common.protocol.Progress;
+import io.ticketfoundry.common.spec.ExperimentSpec;
+import io.ticketfoundry.common.spec.RewindSpec;
+import io.ticketfoundry.worker.data.DatasetLoader;
+import io.ticketfoundry.worker.data.InMemoryDataset;
+import io.ticketfoundry.worker.data.Split;
+import io.ticketfoundry.worker.evaluate.ModelEvaluator;
+import io.ticketfoundry.worker.io.CheckpointFiles;
+import io.ticketfoundry.worker.model.ModelDefinition;
+import io.ticketfoundry.worker.model.ModelRegistry;
+import io.ticketfoundry.worker.model.ParameterSpec;
+import io.ticketfoundry.worker.model.Weights;
+import io.ticketfoundry.worker.prune.MagnitudePruning;
+import io.ticketfoundry.worker.prune.Mask;
+import io.ticketfoundry.worker.train.TrainingCallback;
+import io.ticketfoundry.worker.train.TrainingCancelledException;
+import io.ticketfoundry.worker.train.TrainingLoop;
+import io.ticketfoundry.worker.train.TrainingResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Runs one level of iterative magnitude pruning with rewinding.
+ *
+ * <p>Level 0 trains the dense network from the seeded initialisation and keeps the weights at
+ * the rewind step k as the rewind point. Level L ≥ 1 prunes level L−1's trained weights
+ * (see {@link MagnitudePruning}), resets every parameter to the rewind point, applies the new
+ * mask and retrains. As in open_lth, a level with k > 0 retrains from step k to the end of the
+ * schedule (the same steps and data order a dense run would take from there), so every level
+ * ends at the same step count.
+ *
+ * <p>Outputs in the task's directory: {@value #MASK_FILE} (U8), {@value #TRAINED_FILE} (F32) and,
+ * at level 0 only, {@value #REWIND_FILE} (F32). Each is written under a temporary name and
+ * renamed. Metrics are computed on the dataset's test split.
+ */
+public final class LevelRunner {
+
+    public static final String MASK_FILE = "mask.safetensors";
+    public static final String REWIND_FILE = "rewind.safetensors";
+    public static final String TRAINED_FILE = "trained.safetensors";
+
+    private final DatasetLoader datasets;
+    private final String workerId;
+    private final ModelRegistry models;
+    private final int evaluationBatchSize;
+    private final int cancelCheckInterval;
+    private final int progressInterval;
+
+    private LevelRunner(Builder builder) {
+        datasets = new DatasetLoader(Objects.requireNonNull(builder.datasetRoot, "datasetRoot"));
+        workerId = Objects.requireNonNull(builder.workerId, "workerId");
+        models = builder.models;
+        evaluationBatchSize = builder.evaluationBatchSize;
+        cancelCheckInterval = builder.cancelCheckInterval;
+        progressInterval = builder.progressInterval;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the level. Throws {@link TrainingCancelledException} when the listener asks to stop
+     * (no output file is written then), {@link IOException} for unreadable inputs or missing data,
+     * {@link IllegalArgumentException} for a spec the engine cannot run.
+     */
+    public LevelOutcome run(LevelTask task, LevelListener listener) throws IOException {
+        ExperimentSpec spec = task.resolvedSpec().withDefaults();
+        ModelDefinition model = models.get(spec.model());
+        int level = task.level();
+        int epochs = spec.training().epochs();
+        Phases phases = new Phases(level, epochs, listener);
+
+        phases.enter("load");
+        try (NDManager manager = NDManager.newBaseManager();
+                InMemoryDataset train = datasets.load(manager, spec.dataset(), Split.TRAIN);
+                InMemoryDataset test = datasets.load(manager, spec.dataset(), Split.TEST)) {
+            if (train.numClasses() != model.numClasses()) {
+                throw new IllegalArgumentException("model " + model.name() + " has " + model.numClasses()
+                        + " outputs but dataset " + train.name() + " has " + train.numClasses() + " classes");
+            }
+            long perEpoch = TrainingLoop.iterationsPerEpoch(train.size(), spec.training().batchSize());
+            long rewindStep = rewindStep(spec.rewind(), perEpoch);
+            long totalSteps = perEpoch * epochs;
+            if (rewindStep > totalSteps) {
+                throw new IllegalArgumentException("rewind step " + rewindStep + " is beyond the " + totalSteps
+                        + " steps of training");
+            }
+
+            Mask mask;
+            Weights start;
+            long startStep;
+            if (level == 0) {
+                mask = Mask.allOnes(model);
+                start = model.initialWeights(task.seed());
+                startStep = 0;
+            } else {
+                Mask parentMask = CheckpointFiles.readMask(task.parentMask(), model);
+                Weights parentWeights = CheckpointFiles.readWeights(task.parentWeights(), model);
+                Weights rewindPoint = CheckpointFiles.readWeights(task.rewindPoint(), model);
+                phases.enter("prune");
+                mask = MagnitudePruning.prune(parentWeights, parentMask, spec.pruning());
+                start = Rewinding.resetTo(rewindPoint, mask);
+                startStep = rewindStep;
+            }
+
+            phases.enter("train");
+            RewindCapture capture = new RewindCapture(level == 0 ? rewindStep : -1, phases);
+            TrainingResult result = TrainingLoop.builder()
+                    .setModel(model)
+                    .setTraining(spec.training())
+                    .setData(train)
+                    .setInitialWeights(start)
+                    .optMask(mask)
+                    .setSeed(task.seed())
+                    .optLevel(level)
+                    .optStartStep(startStep)
+                    .optCallback(capture)
+                    .optCancellation(listener::cancelRequested, cancelCheckInterval)
+                    .optProgressInterval(progressInterval)
+                    .build()
+                    .run();
+
+            phases.enter("evaluate");
+            List<MetricReport> metrics = new ModelEvaluator(evaluationBatchSize)
+                    .evaluate(model, result.weights(), test, spec.evaluation().eceBins());
+
+            phases.enter("write");
+            Map<String, String> provenance = provenance(spec, task, rewindStep, perEpoch, result);
+            Map<String, String> fileMetadata = fileMetadata(spec, task);
+            Path out = Files.createDirectories(task.outputDir());
+            Path rewindPath;
+            if (level == 0) {
+                rewindPath = out.resolve(REWIND_FILE);
+                CheckpointFiles.writeWeights(capture.captured(), rewindPath,
+                        with(fileMetadata, "kind", "rewind", "step", String.valueOf(rewindStep)));
+            } else {
+                rewindPath = task.rewindPoint();
+            }
+            Path maskPath = out.resolve(MASK_FILE);
+            CheckpointFiles.writeMask(mask, maskPath, with(fileMetadata, "kind", "mask", "step", ""));
+            Path trainedPath = out.resolve(TRAINED_FILE);
+            CheckpointFiles.writeWeights(result.weights(), trainedPath,
+                    with(fileMetadata, "kind", "trained", "step", String.valueOf(result.finalStep())));
+
+            Map<String, LayerDensity> layers = new LinkedHashMap<>();
+            for (ParameterSpec p : model.prunableParameters()) {
+                layers.put(p.name(), new LayerDensity(mask.total(p.name()), mask.remaining(p.name())));
+            }
+            long totalParameters = model.totalParameterCount();
+            long pruned = mask.total() - mask.remaining();
+            phases.enter("done");
+            return new LevelOutcome(level, maskPath, rewindPath, level == 0, trainedPath,
+                    mask.total(), mask.remaining(), totalParameters, totalParameters - pruned,
+                    layers, metrics, provenance, result.finalStep() - startStep, result.lastEpochMeanLoss());
+        }
+    }
+
+    static long rewindStep(RewindSpec rewind, long iterationsPerEpoch) {
+        RewindSpec spec = rewind.withDefaults();
+        if (spec.step() < 0) {
+            throw new IllegalArgumentException("rewind.step must be >= 0, is " + spec.step());
+        }
+        return switch (spec.unit()) {
+            case RewindSpec.ITERATIONS -> spec.step();
+            case RewindSpec.EPOCHS -> spec.step() * iterationsPerEpoch;
+            default -> throw new IllegalArgumentException("unknown rewind.unit \"" + spec.unit() + "\"; expected "
+                    + RewindSpec.ITERATIONS + " or " + RewindSpec.EPOCHS);
+        };
+    }
+
+    private Map<String, String> provenance(ExperimentSpec spec, LevelTask task, long rewindStep, long perEpoch,
+            TrainingResult result) {
+        Map<String, String> values = new LinkedHashMap<>(Provenance.environment(workerId));
+        values.put("model", spec.model());
+        values.put("dataset", spec.dataset());
+        values.put("metricsSplit", Split.TEST.label());
+        values.put("seed", String.valueOf(task.seed()));
+        values.put("level", String.valueOf(task.level()));
+        values.put("rewindStepIterations", String.valueOf(rewindStep));
+        values.put("iterationsPerEpoch", String.valueOf(perEpoch));
+        values.put("finalStep", String.valueOf(result.finalStep()));
+        values.put("pruneCounting", MagnitudePruning.COUNTING_CONVENTION);
+        values.put("pruneRounding", "ceil(fraction x remaining), exact decimal product, per group");
+        values.put("pruneTieBreak", "tensor order, then flat row-major index");
+        values.put("retrainFrom", "rewind step (open_lth)");
+        values.put("dataOrder", "permutation per (seed, level, epoch); last batch partial");
+        values.put("init", "kaiming-normal fan_in relu for weights; uniform(+-1/sqrt(fan_in)) for biases");
+        values.put("optimizerImpl", "DJL " + spec.training().optimizer() + ", constant learning rate");
+        return values;
+    }
+
+    private static Map<String, String> fileMetadata(ExperimentSpec spec, LevelTask task) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("model", spec.model());
+        metadata.put("dataset", spec.dataset());
+        metadata.put("seed", String.valueOf(task.seed()));
+        metadata.put("level", String.valueOf(task.level()));
+        return metadata;
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String k1, String v1, String k2, String v2) {
+        Map<String, String> all = new LinkedHashMap<>(base);
+        all.put(k1, v1);
+        if (!v2.isEmpty()) {
+            all.put(k2, v2);
+        }
+        return all;
+    }
+
+    /** Forwards phase changes and training progress to the listener as {@link Progress}. */
+    private static final class Phases {
+        private final int level;
+        private final int epochs;
+        private final LevelListener listener;
+
+        Phases(int level, int epochs, LevelListener listener) {
+            this.level = level;
+            this.epochs = epochs;
+            this.listener = listener;
+        }
+
+        void enter(String phase) {
+            if (!"done".equals(phase) && listener.cancelRequested()) {
+                throw new TrainingCancelledException(phase);
+            }
+            listener.progress(new Progress(level, null, epochs, null, null, phase));
+        }
+
+        void training(int epoch, long step, double loss) {
+            listener.progress(new Progress(level, epoch, epochs, step, Double.isFinite(loss) ? loss : null, "train"));
+        }
+    }
+
+    /** Keeps the weights at the rewind step (level 0 only) and relays progress. */
+    private static final class RewindCapture implements TrainingCallback {
+        private final long rewindStep;
+        private final Phases phases;
+        private Weights captured;
+
+        RewindCapture(long rewindStep, Phases phases) {
+            this.rewindStep = rewindStep;
+            this.phases = phases;
+        }
+
+        @Override
+        public void afterStep(long step, Supplier<Weights> weights) {
+            if (step == rewindStep) {
+                captured = weights.get();
+            }
+        }
+
+        @Override
+        public void progress(int epoch, long step, double meanLoss) {
+            phases.training(epoch, step, meanLoss);
+        }
+
+        Weights captured() {
+            if (captured == null) {
+                throw new IllegalStateException("training never reached the rewind step " + rewindStep);
+            }
+            return captured;
+        }
+    }
+
+    public static final class Builder {
+        private Path datasetRoot;
+        private String workerId;
+        private ModelRegistry models = ModelRegistry.standard();
+        private int evaluationBatchSize = 2048;
+        private int cancelCheckInterval = 20;
+        private int progressInterval = 100;
+
+        private Builder() {
+        }
+
+        /** The directory holding {@code <dataset>/train-images-idx3-ubyte[.gz]} etc. */
+        public Builder setDatasetRoot(Path datasetRoot) {
+            this.datasetRoot = datasetRoot;
+            return this;
+        }
+
+        /** Recorded in every outcome's provenance. */
+        public Builder setWorkerId(String workerId) {
+            this.workerId = workerId;
+            return this;
+        }
+
+        public Builder optModelRegistry(ModelRegistry models) {
+            this.models = Objects.requireNonNull(models);
+            return this;
+        }
+
+        public Builder optEvaluationBatchSize(int evaluationBatchSize) {
+            this.evaluationBatchSize = evaluationBatchSize;
+            return this;
+        }
+
+        /** How often (in training steps) {@link LevelListener#cancelRequested()} is polled. */
+        public Builder optCancelCheckInterval(int steps) {
+            this.cancelCheckInterval = steps;
+            return this;
+        }
+
+        /** How often (in training steps) progress is reported, besides every epoch end. */
+        public Builder optProgressInterval(int steps) {
+            this.progressInterval = steps;
+            return this;
+        }
+
+        public LevelRunner build() {
+            return new LevelRunner(this);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.ticketfoundry.worker.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import io.ticketfoundry.common.spec.TrainingSpec;
+import io.ticketfoundry.worker.data.InMemoryDataset;
+import io.ticketfoundry.worker.model.ModelDefinition;
+import io.ticketfoundry.worker.model.Network;
+import io.ticketfoundry.worker.model.ParameterSpec;
+import io.ticketfoundry.worker.model.Weights;
+import io.ticketfoundry.worker.prune.Mask;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Trains a model with softmax cross-entropy on an in-memory dataset: one DJL trainer, batches
+ * gathered on the engine by index, native memory of every step freed with the step's
+ * sub-manager, and the mask multiplied into the weights in place after every optimizer step, so
+ * pruned weights are exactly zero whenever anyone looks.
+ *
+ * <p>An epoch is {@code ceil(N / batchSize)} steps (the last batch may be short). Steps are
+ * counted from the initialisation; a run may start at a later step ({@link Builder#optStartStep}),
+ * in which case it begins mid-schedule at that step's epoch and batch, as open_lth does when it
+ * retrains from a late rewind point.
+ */
+public final class TrainingLoop {
+
+    private final ModelDefinition model;
+    private final TrainingSpec training;
+    private final InMemoryDataset data;
+    private final Weights initialWeights;
+    private final Mask mask;
+    private final long seed;
+    private final int level;
+    private final long startStep;
+    private final TrainingCallback callback;
+    private final BooleanSupplier cancelRequested;
+    private final int cancelCheckInterval;
+    private final int progressInterval;
+
+    private TrainingLoop(Builder builder) {
+        model = Objects.requireNonNull(builder.model, "model");
+        training = Objects.requireNonNull(builder.training, "training").withDefaults();
+        data = Objects.requireNonNull(builder.data, "data");
+        initialWeights = Objects.requireNonNull(builder.initialWeights, "initialWeights");
+        mask = builder.mask != null ? builder.mask : Mask.allOnes(model);
+        seed = builder.seed;
+        level = builder.level;
+        startStep = builder.startStep;
+        callback = builder.callback;
+        cancelRequested = builder.cancelRequested;
+        cancelCheckInterval = builder.cancelCheckInterval;
+        progressInterval = builder.progressInterval;
+        if (data.size() == 0) {
+            throw new IllegalArgumentException("the training set " + data.name() + " is empty");
+        }
+        if (training.batchSize() <= 0 || training.epochs() < 0) {
+            throw new IllegalArgumentException("batchSize must be > 0 and epochs >= 0");
+        }
+        if (startStep < 0 || startStep > totalSteps()) {
+            throw new IllegalArgumentException("start step " + startStep + " is outside the run's " + totalSteps() + " steps");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static long iterationsPerEpoch(int datasetSize, int batchSize) {
+        return (datasetSize + (long) batchSize - 1) / batchSize;
+    }
+
+    public long iterationsPerEpoch() {
+        return iterationsPerEpoch(data.size(), training.batchSize());
+    }
+
+    public long totalSteps() {
+        return iterationsPerEpoch() * training.epochs();
+    }
+
+    public TrainingResult run() {
+        int batchSize = training.batchSize();
+        int n = data.size();
+        long perEpoch = iterationsPerEpoch();
+        try (Model djlModel = Model.newInstance(model.name())) {
+            Network network = model.newNetwork();
+            djlModel.setBlock(network.block());
+            // One device: by default DJL would take every GPU, and this loop does not split batches.
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(OptimizerFactory.create(training))
+                    .optDevices(new Device[] {djlModel.getNDManager().getDevice()});
+            try (Trainer trainer = djlModel.newTrainer(config)) {
+                network.initializeWith(initialWeights);
+                trainer.initialize(new Shape(1).addAll(model.sampleShape()));
+                List<NDArray[]> maskPairs = maskArrays(network, trainer.getManager());
+                applyMask(maskPairs);
+
+                long step = startStep;
+                checkCancel(step);
+                callback.afterStep(step, network::currentWeights);
+                double epochLoss = Double.NaN;
+                for (int epoch = (int) (startStep / perEpoch); epoch < training.epochs(); epoch++) {
+                    long firstBatch = epoch == startStep / perEpoch ? startStep % perEpoch : 0;
+                    double lossSum = 0;
+                    long lossCount = 0;
+                    try (NDManager epochManager = trainer.getManager().newSubManager()) {
+                        NDArray order = epochManager.create(EpochOrder.permutation(n, seed, level, epoch));
+                        for (long batch = firstBatch; batch < perEpoch; batch++) {
+                            long begin = batch * batchSize;
+                            long end = Math.min(begin + batchSize, n);
+                            try (NDManager stepManager = trainer.getManager().newSubManager()) {
+                                NDArray indices = order.get(stepManager, new NDIndex().addSliceDim(begin, end));
+                                NDIndex rows = new NDIndex("{}", indices);
+                                NDArray x = data.features().get(stepManager, rows);
+                                NDArray y = data.labels().get(stepManager, rows);
+                                try (GradientCollector collector = trainer.newGradientCollector()) {
+                                    NDList output = trainer.forward(new NDList(x));
+                                    NDArray loss = trainer.getLoss().evaluate(new NDList(y), output);
+                                    collector.backward(loss);
+                                    lossSum += loss.getFloat();
+                                    lossCount++;
+                                }
+                                trainer.step();
+                                applyMask(maskPairs);
+                            }
+                            step++;
+                            callback.afterStep(step, network::currentWeights);
+                            if (step % progressInterval == 0) {
+                                callback.progress(epoch + 1, step, lossSum / lossCount);
+                            }
+                            if (step % cancelCheckInterval == 0) {
+                                checkCancel(step);
+                            }
+                        }
+                    }
+                    epochLoss = lossCount > 0 ? lossSum / lossCount : Double.NaN;
+                    callback.progress(epoch + 1, step, epochLoss);
+                }
+                return new TrainingResult(network.currentWeights(), step, epochLoss);
+            }
+        }
+    }
+
+    /** (parameter array, mask array) for every prunable tensor that has pruned weights. */
+    private List<NDArray[]> maskArrays(Network network, NDManager manager) {
+        List<NDArray[]> pairs = new ArrayList<>();
+        for (ParameterSpec spec : model.prunableParameters()) {
+            if (!mask.isDense(spec.name())) {
+                NDArray parameter = network.array(spec.name());
+                NDArray values = manager.create(mask.asFloats(spec.name()), parameter.getShape());
+                pairs.add(new NDArray[] {parameter, values});
+            }
+        }
+        return pairs;
+    }
+
+    private static void applyMask(List<NDArray[]> pairs) {
+        for (NDArray[] pair : pairs) {
+            pair[0].muli(pair[1]);
+        }
+    }
+
+    private void checkCancel(long step) {
+        if (cancelRequested.getAsBoolean()) {
+            throw new TrainingCancelledException(step);
+        }
+    }
+
+    public static final class Builder {
+        private ModelDefinition model;
+        private TrainingSpec training;
+        private InMemoryDataset data;
+        private Weights initialWeights;
+        private Mask mask;
+        private long seed;
+        private int level;
+        private long startStep;
+        private TrainingCallback callback = new TrainingCallback() { };
+        private BooleanSupplier cancelRequested = () -> false;
+        private int cancelCheckInterval = 20;
+        private int progressInterval = 100;
+
+        private Builder() {
+        }
+
+        public Builder setModel(ModelDefinition model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder setTraining(TrainingSpec training) {
+            this.training = training;
+            return this;
+        }
+
+        public Builder setData(InMemoryDataset data) {
+            this.data = data;
+            return this;
+        }
+
+        /** Values at the start step; the mask is applied on top. */
+        public Builder setInitialWeights(Weights initialWeights) {
+            this.initialWeights = initialWeights;
+            return this;
+        }
+
+        /** Seeds the data order together with the level and epoch. */
+        public Builder setSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder optLevel(int level) {
+            this.level = level;
+            return this;
+        }
+
+        public Builder optMask(Mask mask) {
+            this.mask = mask;
+            return this;
+        }
+
+        public Builder optStartStep(long startStep) {
+            this.startStep = startStep;
+            return this;
+        }
+
+        public Builder optCallback(TrainingCallback callback) {
+            this.callback = Objects.requireNonNull(callback);
+            return this;
+        }
+
+        /** Checked before the first step and then every {@code everySteps} steps. */
+        public Builder optCancellation(BooleanSupplier cancelRequested, int everySteps) {
+            if (everySteps <= 0) {
+                throw new IllegalArgumentException("everySteps must be positive");
+            }
+            this.cancelRequested = Objects.requireNonNull(cancelRequested);
+            this.cancelCheckInterval = everySteps;
+            return this;
+        }
+
+        public Builder optProgressInterval(int everySteps) {
+            if (everySteps <= 0) {
+                throw new IllegalArgumentException("everySteps must be positive");
+            }
+            this.progressInterval = everySteps;
+            return this;
+        }
+
+        public TrainingLoop build() {
+            return new TrainingLoop(this);
+        }
+    }
+}
