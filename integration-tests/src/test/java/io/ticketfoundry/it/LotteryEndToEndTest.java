@@ -55,14 +55,15 @@ class LotteryEndToEndTest {
     static void start() throws Exception {
         SyntheticIdx.write(temp.resolve("datasets/fashion-mnist"), 2000, 500, 7);
         TestDatabase database = TestDatabase.get();
-        api = new SpringApplicationBuilder(TicketApiApplication.class).properties(Map.of(
-                "server.port", "0",
-                "spring.datasource.url", database.jdbcUrl(),
-                "spring.datasource.username", database.username() == null ? "" : database.username(),
-                "spring.datasource.password", database.password() == null ? "" : database.password(),
-                "tf.data-dir", temp.resolve("api").toString(),
-                "tf.bootstrap-token", ADMIN,
-                "tf.bootstrap-worker-token", WORKER)).run();
+        // command-line arguments outrank application.yml, as they would for a deployed service
+        api = new SpringApplicationBuilder(TicketApiApplication.class).run(
+                "--server.port=0",
+                "--spring.datasource.url=" + database.jdbcUrl(),
+                "--spring.datasource.username=" + (database.username() == null ? "" : database.username()),
+                "--spring.datasource.password=" + (database.password() == null ? "" : database.password()),
+                "--tf.data-dir=" + temp.resolve("api"),
+                "--tf.bootstrap-token=" + ADMIN,
+                "--tf.bootstrap-worker-token=" + WORKER);
         base = URI.create("http://localhost:" + api.getEnvironment().getProperty("local.server.port") + "/");
 
         worker = new WorkerMain(new WorkerConfig(base, WORKER, "e2e-worker", temp.resolve("datasets"),

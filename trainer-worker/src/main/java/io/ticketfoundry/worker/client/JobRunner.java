@@ -5,6 +5,7 @@ import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.JobInputs;
 import io.ticketfoundry.common.protocol.Lease;
 import io.ticketfoundry.common.protocol.TicketReport;
+import io.ticketfoundry.worker.train.TrainingCancelledException;
 import io.ticketfoundry.worker.lottery.LevelListener;
 import io.ticketfoundry.worker.lottery.LevelOutcome;
 import io.ticketfoundry.worker.lottery.LevelRunner;
@@ -65,6 +66,8 @@ public class JobRunner {
                         lease.seed(), lease.level());
             } catch (InterruptedException e) {
                 throw e;
+            } catch (TrainingCancelledException e) {
+                stopped(lease, keeper);
             } catch (Exception e) {
                 if (keeper.shouldStop()) {
                     stopped(lease, keeper);
@@ -97,15 +100,12 @@ public class JobRunner {
     }
 
     private void complete(Lease lease, LevelOutcome outcome) throws IOException, InterruptedException {
-        String mask = client.upload(lease.jobId(), lease.fencingToken(), outcome.mask()).sha256();
-        String trained = client.upload(lease.jobId(), lease.fencingToken(), outcome.trained()).sha256();
-        String rewind = outcome.rewind() != null
-                ? client.upload(lease.jobId(), lease.fencingToken(), outcome.rewind()).sha256()
+        String mask = client.upload(lease.jobId(), lease.fencingToken(), outcome.maskPath()).sha256();
+        String trained = client.upload(lease.jobId(), lease.fencingToken(), outcome.trainedPath()).sha256();
+        String rewind = outcome.rewindWritten()
+                ? client.upload(lease.jobId(), lease.fencingToken(), outcome.rewindPath()).sha256()
                 : lease.inputs().rewindSha256();
-        TicketReport report = new TicketReport(lease.level(), mask, rewind, trained,
-                outcome.prunableWeights(), outcome.remainingPrunable(),
-                outcome.totalParameters(), outcome.remainingTotal(),
-                outcome.layers(), outcome.metrics(), outcome.provenance());
+        TicketReport report = outcome.toTicketReport(mask, rewind, trained);
         client.complete(lease.jobId(), new CompleteRequest(lease.fencingToken(), report));
     }
 
