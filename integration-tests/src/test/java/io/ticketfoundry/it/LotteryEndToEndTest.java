@@ -63,7 +63,8 @@ class LotteryEndToEndTest {
                 "--spring.datasource.password=" + (database.password() == null ? "" : database.password()),
                 "--tf.data-dir=" + temp.resolve("api"),
                 "--tf.bootstrap-token=" + ADMIN,
-                "--tf.bootstrap-worker-token=" + WORKER);
+                "--tf.bootstrap-worker-token=" + WORKER,
+                "--tf.queue.lease-duration=6s");
         base = URI.create("http://localhost:" + api.getEnvironment().getProperty("local.server.port") + "/");
 
         worker = new WorkerMain(new WorkerConfig(base, WORKER, "e2e-worker", temp.resolve("datasets"),
@@ -81,6 +82,41 @@ class LotteryEndToEndTest {
         if (api != null) {
             api.close();
         }
+    }
+
+    @Test
+    void aCancelledJobStopsOnTheWorkerAndMakesNoTicket() throws Exception {
+        String teamId = call("POST", "api/v1/teams", ADMIN, Map.of("name", "e2e-cancel"), 201).path("id").asString();
+        String member = call("POST", "api/v1/teams/" + teamId + "/tokens", ADMIN,
+                Map.of("name", "bob", "role", "member"), 201).path("token").asString();
+        Map<String, Object> spec = Map.of("dataset", "fashion-mnist",
+                "training", Map.of("epochs", 5000, "batchSize", 32), "pruning", Map.of("levels", 1));
+        String experimentId = call("POST", "api/v1/experiments", member,
+                Map.of("name", "long run", "spec", spec), 201).path("id").asString();
+
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        JsonNode job = null;
+        while (Instant.now().isBefore(deadline)) {
+            job = call("GET", "api/v1/jobs?experimentId=" + experimentId, member, null, 200).path("items").get(0);
+            if ("train".equals(job.path("progress").path("phase").asString())) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(job.path("progress").path("phase").asString()).as("the job reached training").isEqualTo("train");
+        String jobId = job.path("id").asString();
+
+        call("POST", "api/v1/jobs/" + jobId + "/cancel", member, null, 200);
+        Instant cancelled = Instant.now();
+        String status = "leased";
+        while (Instant.now().isBefore(cancelled.plusSeconds(30)) && !status.equals("cancelled")) {
+            Thread.sleep(100);
+            status = call("GET", "api/v1/jobs/" + jobId, member, null, 200).path("status").asString();
+        }
+        assertThat(status).isEqualTo("cancelled");
+        assertThat(call("GET", "api/v1/experiments/" + experimentId + "/tickets", member, null, 200).path("items")).isEmpty();
+        assertThat(call("GET", "api/v1/experiments/" + experimentId, member, null, 200).path("status").asString())
+                .isEqualTo("cancelled");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.ticketfoundry.common.protocol.Heartbeat;
 import io.ticketfoundry.common.protocol.HeartbeatResponse;
 import io.ticketfoundry.common.protocol.Lease;
 import io.ticketfoundry.common.protocol.Progress;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public class LeaseKeeper implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+    private static final long MIN_BEAT_GAP_NANOS = 1_000_000_000L;
 
     private final WorkerApiClient client;
     private final Lease lease;
@@ -25,6 +27,7 @@ public class LeaseKeeper implements AutoCloseable {
     private final AtomicReference<Progress> latest = new AtomicReference<>();
     private volatile boolean cancelRequested;
     private volatile boolean leaseLost;
+    private volatile long lastBeatNanos = System.nanoTime() - MIN_BEAT_GAP_NANOS;
 
     public LeaseKeeper(WorkerApiClient client, Lease lease) {
         this.client = client;
@@ -38,8 +41,21 @@ public class LeaseKeeper implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::beat, interval, interval, TimeUnit.SECONDS);
     }
 
+    /**
+     * Records progress; a new phase, level or epoch is sent at once (at most once a second) so
+     * users watching the job see it without waiting for the next scheduled heartbeat.
+     */
     public void progress(Progress progress) {
-        latest.set(progress);
+        Progress previous = latest.getAndSet(progress);
+        boolean milestone = previous == null
+                || !Objects.equals(previous.phase(), progress.phase())
+                || !Objects.equals(previous.level(), progress.level())
+                || !Objects.equals(previous.epoch(), progress.epoch());
+        long now = System.nanoTime();
+        if (milestone && now - lastBeatNanos >= MIN_BEAT_GAP_NANOS && !scheduler.isShutdown()) {
+            lastBeatNanos = now;
+            scheduler.execute(this::beat);
+        }
     }
 
     /** Sends a heartbeat now (e.g. at a level boundary) instead of waiting for the next tick. */
@@ -47,6 +63,7 @@ public class LeaseKeeper implements AutoCloseable {
         if (leaseLost) {
             return;
         }
+        lastBeatNanos = System.nanoTime();
         try {
             HeartbeatResponse response = client.heartbeat(lease.jobId(), new Heartbeat(lease.fencingToken(), latest.get()));
             if (response.cancelRequested()) {
