@@ -304,8 +304,9 @@ public final class SpecValidator {
         }
         if (rewind.step() < 0) {
             problems.add(new FieldProblem(path + ".step", "must be >= 0"));
-        } else if (RewindSpec.EPOCHS.equals(rewind.unit()) && training.epochs() >= 1 && rewind.step() > training.epochs()) {
-            problems.add(new FieldProblem(path + ".step", "is beyond the training budget of " + training.epochs() + " epochs"));
+        } else if (RewindSpec.EPOCHS.equals(rewind.unit()) && training.epochs() >= 1 && rewind.step() >= training.epochs()) {
+            // levels after the first retrain from the rewind step to the end: it must leave something to train
+            problems.add(new FieldProblem(path + ".step", "must be below the training budget of " + training.epochs() + " epochs"));
         }
     }
 

@@ -99,10 +99,10 @@ class SpecValidatorTest {
 
     @Test
     void rewindingInEpochsStaysWithinTheTrainingBudget() {
-        assertThat(read("{\"training\":{\"epochs\":5},\"rewind\":{\"step\":5,\"unit\":\"epochs\"}}").problems()).isEmpty();
-        assertThat(read("{\"training\":{\"epochs\":5},\"rewind\":{\"step\":6,\"unit\":\"epochs\"}}").problems())
+        assertThat(read("{\"training\":{\"epochs\":5},\"rewind\":{\"step\":4,\"unit\":\"epochs\"}}").problems()).isEmpty();
+        assertThat(read("{\"training\":{\"epochs\":5},\"rewind\":{\"step\":5,\"unit\":\"epochs\"}}").problems())
                 .extracting(FieldProblem::field, FieldProblem::message)
-                .containsExactly(tuple("spec.rewind.step", "is beyond the training budget of 5 epochs"));
+                .containsExactly(tuple("spec.rewind.step", "must be below the training budget of 5 epochs"));
         assertThat(read("{\"training\":{\"epochs\":5},\"rewind\":{\"step\":6000,\"unit\":\"iterations\"}}").problems()).isEmpty();
     }
 

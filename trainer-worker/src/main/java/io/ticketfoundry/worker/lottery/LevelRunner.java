@@ -93,9 +93,9 @@ public final class LevelRunner {
             long perEpoch = TrainingLoop.iterationsPerEpoch(train.size(), spec.training().batchSize());
             long rewindStep = rewindStep(spec.rewind(), perEpoch);
             long totalSteps = perEpoch * epochs;
-            if (rewindStep > totalSteps) {
-                throw new IllegalArgumentException("rewind step " + rewindStep + " is beyond the " + totalSteps
-                        + " steps of training");
+            if (rewindStep >= totalSteps) {
+                throw new IllegalArgumentException("rewind step " + rewindStep + " leaves nothing of the " + totalSteps
+                        + " steps of training to retrain");
             }
 
             Mask mask;

@@ -185,7 +185,7 @@ class LevelRunnerTest {
                 .hasMessageContaining("needs parentMask");
         ExperimentSpec tooLate = spec(new RewindSpec(3, "epochs"));
         assertThatThrownBy(() -> runner().run(LevelTask.first(tooLate, SEED, work), LevelListener.NONE))
-                .hasMessageContaining("beyond the 20 steps");
+                .hasMessageContaining("nothing of the 20 steps");
     }
 
     @Test
