@@ -9,6 +9,8 @@ import io.ticketfoundry.common.safetensors.SafeTensorsReader;
 import io.ticketfoundry.common.safetensors.Tensor;
 import io.ticketfoundry.worker.WorkerConfig;
 import io.ticketfoundry.worker.WorkerMain;
+import io.ticketfoundry.worker.data.DatasetInfo;
+import io.ticketfoundry.worker.data.SyntheticIdx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +55,7 @@ class LotteryEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        SyntheticIdx.write(temp.resolve("datasets/fashion-mnist"), 2000, 500, 7);
+        SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.FASHION_MNIST, 2000, 500, 7, true);
         TestDatabase database = TestDatabase.get();
         // command-line arguments outrank application.yml, as they would for a deployed service
         api = new SpringApplicationBuilder(TicketApiApplication.class).run(
