@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The trainer worker process: lease a job, run it, repeat. It talks to ticket-api only over HTTP
- * with a worker token. It touches {@code <work dir>/alive} every loop, which the container health
- * check reads.
+ * with a worker token. It touches {@code <work dir>/alive} on every poll and every heartbeat, which
+ * the container health check reads. On SIGTERM it stops the running level and gives the lease back.
  */
 public final class WorkerMain implements Runnable {
 
@@ -25,6 +25,8 @@ public final class WorkerMain implements Runnable {
     private final WorkerConfig config;
     private final WorkerApiClient client;
     private final JobRunner jobRunner;
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(30);
+
     private volatile boolean running = true;
 
     public WorkerMain(WorkerConfig config) {
@@ -34,7 +36,7 @@ public final class WorkerMain implements Runnable {
                 .setDatasetRoot(config.datasetRoot())
                 .setWorkerId(config.workerId())
                 .build();
-        this.jobRunner = new JobRunner(client, levelRunner, config.workDir());
+        this.jobRunner = new JobRunner(client, levelRunner, config.workDir(), this::touchAliveQuietly, () -> !running);
     }
 
     public static void main(String[] args) {
@@ -48,7 +50,16 @@ public final class WorkerMain implements Runnable {
             return;
         }
         WorkerMain worker = new WorkerMain(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(worker::stop, "worker-shutdown"));
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // stop training at the next check, give the lease back, then let the JVM exit
+            worker.stop();
+            try {
+                main.join(SHUTDOWN_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "worker-shutdown"));
         worker.run();
     }
 
@@ -86,6 +97,14 @@ public final class WorkerMain implements Runnable {
             }
         }
         log.info("Worker {} stopped", config.workerId());
+    }
+
+    private void touchAliveQuietly() {
+        try {
+            touchAlive();
+        } catch (IOException e) {
+            log.warn("Cannot touch {}: {}", config.workDir().resolve("alive"), e.toString());
+        }
     }
 
     private void touchAlive() throws IOException {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -62,7 +63,9 @@ public class DatabaseConfiguration {
         }
     }
 
+    /** The pool; {@code spring.datasource.hikari.*} settings are bound onto it. */
     @Bean(destroyMethod = "close")
+    @ConfigurationProperties("spring.datasource.hikari")
     HikariDataSource dataSource(PostgresServer server, DataSourceProperties properties) {
         HikariDataSource dataSource = new HikariDataSource();
         if (server.isEmbedded()) {
@@ -72,7 +75,6 @@ public class DatabaseConfiguration {
             dataSource.setUsername(properties.getUsername());
             dataSource.setPassword(properties.getPassword());
         }
-        dataSource.setMaximumPoolSize(10);
         dataSource.setPoolName("ticket-api");
         return dataSource;
     }

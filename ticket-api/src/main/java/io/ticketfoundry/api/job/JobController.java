@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** A team's jobs: list, read, cancel. */
+/** A team's jobs: list, read, cancel, retry. */
 @RestController
 @RequestMapping("/api/v1/jobs")
 @Tag(name = "Jobs", description = "The team's queued, running and finished jobs")
@@ -36,6 +36,12 @@ public class JobController {
     @Operation(summary = "One job: status, attempts, progress, last error, timestamps")
     public JobViews.Job get(@PathVariable UUID id) {
         return jobs.get(id, Caller.current());
+    }
+
+    @PostMapping("/{id}/retry")
+    @Operation(summary = "Run a failed or cancelled job's level again as a new job; its lineage then continues")
+    public JobViews.Job retry(@PathVariable UUID id) {
+        return jobs.retry(id, Caller.current());
     }
 
     @PostMapping("/{id}/cancel")

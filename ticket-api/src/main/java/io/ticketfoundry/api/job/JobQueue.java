@@ -155,7 +155,8 @@ public class JobQueue {
                     leased_by_token = NULL,
                     lease_expires_at = NULL,
                     updated_at = now()
-                WHERE status = 'leased' AND lease_expires_at < now()""")
+                WHERE id IN (SELECT id FROM job WHERE status = 'leased' AND lease_expires_at < now()
+                             FOR UPDATE SKIP LOCKED)""")
                 .param("backoffMillis", properties.queue().retryBackoff().toMillis())
                 .update();
         if (swept > 0) {
@@ -170,11 +171,12 @@ public class JobQueue {
      * pool, 409 when the lease is over or belongs to someone else.
      */
     public HeldJob holdLease(UUID jobId, Caller caller, long fencingToken) {
-        record Row(HeldJob job, String status, UUID leasedBy) {
+        record Row(HeldJob job, String status, UUID leasedBy, boolean expired) {
         }
         Row row = jdbc.sql("""
                 SELECT id, experiment_id, kind, seed, level, parent_ticket_id, pool, attempts, max_attempts,
-                       fencing_token, lease_owner, cancel_requested, status, leased_by_token
+                       fencing_token, lease_owner, cancel_requested, status, leased_by_token,
+                       lease_expires_at <= now() AS expired
                 FROM job WHERE id = :id FOR UPDATE""")
                 .param("id", jobId)
                 .query((rs, n) -> new Row(new HeldJob(
@@ -191,7 +193,8 @@ public class JobQueue {
                         rs.getString("lease_owner"),
                         rs.getBoolean("cancel_requested")),
                         rs.getString("status"),
-                        rs.getObject("leased_by_token", UUID.class)))
+                        rs.getObject("leased_by_token", UUID.class),
+                        rs.getBoolean("expired")))
                 .optional()
                 .orElseThrow(() -> ApiException.notFound("job " + jobId));
         if (!row.job().pool().equals(caller.workerPool())) {
@@ -202,6 +205,10 @@ public class JobQueue {
         }
         if (row.job().fencingToken() != fencingToken || !caller.tokenId().equals(row.leasedBy())) {
             throw ApiException.conflict("fencing token " + fencingToken + " is not the current lease of job " + jobId);
+        }
+        if (row.expired()) {
+            // expired by database time: the next sweep hands the job on, so nothing may extend or finish it
+            throw ApiException.conflict("the lease of job " + jobId + " expired");
         }
         return row.job();
     }
@@ -236,7 +243,8 @@ public class JobQueue {
         String message = error == null || error.isBlank() ? "no error message" : error;
         String status;
         String lastError;
-        if (cancelled) {
+        if (cancelled || job.cancelRequested()) {
+            // a failure that arrives after a cancel request ends the job as cancelled, never requeued
             status = "cancelled";
             lastError = "cancelled: " + message;
         } else if (!retryable) {
@@ -271,6 +279,22 @@ public class JobQueue {
                         "queued".equals(rs.getString("status")) ? instant(rs, "available_at") : null,
                         rs.getString("last_error")))
                 .single();
+    }
+
+    /** Gives a held lease back: queued again at once, the attempt not counted (a cancel request still wins). */
+    public String release(HeldJob job, String reason) {
+        if (job.cancelRequested()) {
+            return fail(job, reason, false, true).status();
+        }
+        jdbc.sql("""
+                UPDATE job SET status = 'queued', attempts = GREATEST(attempts - 1, 0), available_at = now(),
+                               last_error = :reason, lease_owner = NULL, leased_by_token = NULL,
+                               lease_expires_at = NULL, updated_at = now()
+                WHERE id = :id""")
+                .param("reason", "released by " + job.leaseOwner() + ": " + (reason == null ? "no reason given" : reason))
+                .param("id", job.id())
+                .update();
+        return "queued";
     }
 
     /**

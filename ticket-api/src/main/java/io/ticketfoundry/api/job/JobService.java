@@ -87,6 +87,33 @@ public class JobService {
         return readable(id, caller).job();
     }
 
+    /**
+     * Runs a failed or cancelled job's level again as a new job (same replicate, level and parent),
+     * unless that level already has a ticket or another job working on it.
+     */
+    @Transactional
+    public JobViews.Job retry(UUID id, Caller caller) {
+        JobViews.Job job = readable(id, caller).job();
+        caller.requireWriter();
+        if (!job.status().equals("failed") && !job.status().equals("cancelled")) {
+            throw ApiException.conflict("job " + id + " is " + job.status() + "; only failed or cancelled jobs can be retried");
+        }
+        // lock the experiment so two retries of the same level cannot both pass the check below
+        jdbc.sql("SELECT id FROM experiment WHERE id = :id FOR UPDATE").param("id", job.experimentId()).query(UUID.class).single();
+        long busy = jdbc.sql("""
+                SELECT count(*) FROM job
+                WHERE experiment_id = :experiment AND seed = :seed AND level = :level
+                  AND status IN ('queued', 'leased', 'succeeded')""")
+                .param("experiment", job.experimentId()).param("seed", job.seed()).param("level", job.level())
+                .query(Long.class).single();
+        if (busy > 0) {
+            throw ApiException.conflict("level " + job.level() + " of seed " + job.seed()
+                    + " already has a queued, running or finished job");
+        }
+        UUID retried = queue.enqueueImpLevel(job.experimentId(), job.seed(), job.level(), job.parentTicketId(), job.pool());
+        return readable(retried, caller).job();
+    }
+
     private record Owned(JobViews.Job job, UUID teamId) {
     }
 

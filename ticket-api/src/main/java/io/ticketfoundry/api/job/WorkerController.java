@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.FailRequest;
+import io.ticketfoundry.common.protocol.ReleaseRequest;
 import io.ticketfoundry.common.protocol.Heartbeat;
 import io.ticketfoundry.common.protocol.HeartbeatResponse;
 import io.ticketfoundry.common.protocol.Lease;
@@ -77,6 +78,12 @@ public class WorkerController {
     @Operation(summary = "Report the ticket the job made; records it and queues the next IMP level")
     public WorkerService.JobCompleted complete(@PathVariable UUID id, @RequestBody CompleteRequest request) {
         return worker.complete(id, WorkerService.requireWorker(), request);
+    }
+
+    @PostMapping("/jobs/{id}/release")
+    @Operation(summary = "Give a lease back before finishing (worker shutting down); the attempt is not counted")
+    public WorkerService.JobReleased release(@PathVariable UUID id, @RequestBody ReleaseRequest request) {
+        return worker.release(id, WorkerService.requireWorker(), request);
     }
 
     @PostMapping("/jobs/{id}/fail")

@@ -11,6 +11,7 @@ import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.FailRequest;
+import io.ticketfoundry.common.protocol.ReleaseRequest;
 import io.ticketfoundry.common.protocol.Heartbeat;
 import io.ticketfoundry.common.protocol.HeartbeatResponse;
 import io.ticketfoundry.common.protocol.JobInputs;
@@ -80,7 +81,8 @@ public class WorkerService {
         if (workerId.length() > MAX_WORKER_ID_LENGTH) {
             throw ApiException.invalid("workerId", "must have at most " + MAX_WORKER_ID_LENGTH + " characters");
         }
-        return queue.lease(caller.workerPool(), workerId, caller.tokenId()).map(job -> {
+        // one transaction: a lease whose spec or inputs cannot be read is not left held by nobody
+        return transaction.execute(status -> queue.lease(caller.workerPool(), workerId, caller.tokenId()).map(job -> {
             String resolved = jdbc.sql("SELECT resolved_spec::text FROM experiment WHERE id = :id")
                     .param("id", job.experimentId()).query(String.class).single();
             ExperimentSpec spec = json.readValue(resolved, ExperimentSpec.class).withDefaults();
@@ -93,7 +95,7 @@ public class WorkerService {
             long leaseSeconds = properties.queue().leaseDuration().toSeconds();
             return new Lease(job.id(), job.fencingToken(), job.kind(), job.attempts(), job.leaseExpiresAt(),
                     Math.max(1, leaseSeconds / 3), job.experimentId(), job.seed(), job.level(), spec, inputs);
-        });
+        }));
     }
 
     public HeartbeatResponse heartbeat(UUID jobId, Caller caller, Heartbeat heartbeat) {
@@ -170,6 +172,19 @@ public class WorkerService {
             JobQueue.FailOutcome outcome = queue.fail(job, request.error(), request.retryable(), request.cancelled());
             return new JobFailed(jobId, outcome.status(), outcome.availableAt(), outcome.lastError());
         });
+    }
+
+    public JobReleased release(UUID jobId, Caller caller, ReleaseRequest request) {
+        if (request == null) {
+            throw ApiException.invalid("body", "is required");
+        }
+        return transaction.execute(status -> {
+            JobQueue.HeldJob job = queue.holdLease(jobId, caller, request.fencingToken());
+            return new JobReleased(jobId, queue.release(job, request.reason()));
+        });
+    }
+
+    public record JobReleased(UUID jobId, String status) {
     }
 
     private int pruningLevels(UUID experimentId) {

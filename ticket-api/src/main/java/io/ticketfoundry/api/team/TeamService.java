@@ -1,5 +1,6 @@
 package io.ticketfoundry.api.team;
 
+import io.ticketfoundry.api.job.JobQueue;
 import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.api.web.FieldProblem;
 import java.sql.ResultSet;
@@ -24,7 +25,6 @@ import org.springframework.transaction.annotation.Transactional;
 public class TeamService {
 
     public static final int MAX_NAME_LENGTH = 100;
-    public static final String DEFAULT_POOL = "default";
     private static final Pattern POOL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     private final JdbcClient jdbc;
@@ -104,7 +104,7 @@ public class TeamService {
         caller.requirePlatformAdmin();
         List<FieldProblem> problems = new ArrayList<>();
         String name = checkName(request == null ? null : request.name(), "name", problems);
-        String pool = request == null || request.pool() == null ? DEFAULT_POOL : request.pool();
+        String pool = request == null || request.pool() == null ? JobQueue.DEFAULT_POOL : request.pool();
         if (!POOL.matcher(pool).matches()) {
             problems.add(new FieldProblem("pool", "must be lower-case letters, digits, '.', '_' or '-' (at most 63, "
                     + "starting with a letter or digit)"));

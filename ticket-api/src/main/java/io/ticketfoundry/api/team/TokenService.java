@@ -84,6 +84,12 @@ public class TokenService {
                 .param("hash", hash(token)).query(Long.class).single() > 0;
     }
 
+    /** Revokes the active tokens of one kind with one name; returns how many. */
+    public int revokeByName(TokenKind kind, String name) {
+        return jdbc.sql("UPDATE api_token SET revoked_at = now() WHERE kind = :kind AND name = :name AND revoked_at IS NULL")
+                .param("kind", kind.dbValue()).param("name", name).update();
+    }
+
     public boolean platformAdminExists() {
         return jdbc.sql("SELECT count(*) FROM api_token WHERE kind = 'platform-admin' AND revoked_at IS NULL")
                 .query(Long.class).single() > 0;

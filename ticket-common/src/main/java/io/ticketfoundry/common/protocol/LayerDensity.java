@@ -1,4 +1,7 @@
 package io.ticketfoundry.common.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record LayerDensity(long total, long remaining) {
 }

@@ -1,5 +1,6 @@
 package io.ticketfoundry.common.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.ticketfoundry.common.spec.ExperimentSpec;
 import java.time.Instant;
 import java.util.UUID;
@@ -9,6 +10,7 @@ import java.util.UUID;
  * {@code spec} is the experiment's spec with every default filled in. For an IMP level
  * {@code level > 0}, {@code inputs} names the parent ticket's artifacts to start from.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Lease(
         UUID jobId,
         long fencingToken,

@@ -1,5 +1,6 @@
 package io.ticketfoundry.common.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +9,7 @@ import java.util.Map;
  * under the same lease (or, for {@code rewindSha256} at levels above 0, the job's input).
  * Densities are reported both over the prunable tensors and over all parameters.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record TicketReport(
         int level,
         String maskSha256,

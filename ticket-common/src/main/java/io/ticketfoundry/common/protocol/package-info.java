@@ -8,6 +8,7 @@
  * GET  /api/v1/worker/jobs/{id}/artifacts/{sha256}   header X-Fencing-Token -> the bytes of an input of the job
  * POST /api/v1/worker/jobs/{id}/complete             CompleteRequest   -> 200 | 409
  * POST /api/v1/worker/jobs/{id}/fail                 FailRequest       -> 200 | 409
+ * POST /api/v1/worker/jobs/{id}/release              ReleaseRequest    -> 200 | 409
  * </pre>
  *
  * Every call after the lease carries the lease's fencing token; a token that is no longer the

@@ -4,6 +4,7 @@ import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.JobInputs;
 import io.ticketfoundry.common.protocol.Lease;
+import io.ticketfoundry.common.protocol.ReleaseRequest;
 import io.ticketfoundry.common.protocol.TicketReport;
 import io.ticketfoundry.worker.train.TrainingCancelledException;
 import io.ticketfoundry.worker.lottery.LevelListener;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +31,20 @@ public class JobRunner {
     private final WorkerApiClient client;
     private final LevelRunner levelRunner;
     private final Path workDir;
+    private final Runnable onHeartbeat;
+    private final BooleanSupplier shuttingDown;
 
-    public JobRunner(WorkerApiClient client, LevelRunner levelRunner, Path workDir) {
+    /**
+     * @param onHeartbeat  runs after every heartbeat that got through (the worker's liveness mark)
+     * @param shuttingDown true once the worker is stopping: the running job is given back
+     */
+    public JobRunner(WorkerApiClient client, LevelRunner levelRunner, Path workDir, Runnable onHeartbeat,
+            BooleanSupplier shuttingDown) {
         this.client = client;
         this.levelRunner = levelRunner;
         this.workDir = workDir;
+        this.onHeartbeat = onHeartbeat;
+        this.shuttingDown = shuttingDown;
     }
 
     public void run(Lease lease) throws InterruptedException {
@@ -42,7 +53,7 @@ public class JobRunner {
             return;
         }
         Path jobDir = workDir.resolve("jobs").resolve(lease.jobId().toString());
-        try (LeaseKeeper keeper = new LeaseKeeper(client, lease)) {
+        try (LeaseKeeper keeper = new LeaseKeeper(client, lease, onHeartbeat, shuttingDown)) {
             try {
                 Files.createDirectories(jobDir);
                 LevelTask task = fetchInputs(lease, jobDir);
@@ -112,9 +123,18 @@ public class JobRunner {
     private void stopped(Lease lease, LeaseKeeper keeper) throws InterruptedException {
         if (keeper.leaseLost()) {
             log.warn("Stopped job {}: the lease went to another worker", lease.jobId());
-        } else {
+        } else if (keeper.cancelRequested()) {
             log.info("Stopped job {}: cancelled", lease.jobId());
             failQuietly(lease, "cancelled by request", false, true);
+        } else {
+            log.info("Giving job {} back: the worker is shutting down", lease.jobId());
+            try {
+                client.release(lease.jobId(), new ReleaseRequest(lease.fencingToken(), "worker shutting down"));
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                log.warn("Could not give job {} back; its lease will expire instead: {}", lease.jobId(), e.toString());
+            }
         }
     }
 
@@ -128,8 +148,15 @@ public class JobRunner {
         }
     }
 
-    /** Bad input (spec, data files) fails the same way on every worker; anything else may be transient. */
+    /**
+     * Bad input (spec, data files) and requests the API refuses for what they are (4xx other than
+     * timeouts and throttling) fail the same way on every worker; anything else may be transient.
+     */
     private static boolean retryable(Exception e) {
+        if (e instanceof ApiCallException api) {
+            int status = api.status();
+            return status >= 500 || status == 408 || status == 429;
+        }
         return !(e instanceof IllegalArgumentException) && !(e instanceof java.io.FileNotFoundException)
                 && !(e instanceof java.nio.file.NoSuchFileException);
     }

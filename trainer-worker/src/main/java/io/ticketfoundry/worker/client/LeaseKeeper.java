@@ -4,11 +4,13 @@ import io.ticketfoundry.common.protocol.Heartbeat;
 import io.ticketfoundry.common.protocol.HeartbeatResponse;
 import io.ticketfoundry.common.protocol.Lease;
 import io.ticketfoundry.common.protocol.Progress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,18 +29,27 @@ public class LeaseKeeper implements AutoCloseable {
     private final AtomicReference<Progress> latest = new AtomicReference<>();
     private volatile boolean cancelRequested;
     private volatile boolean leaseLost;
+    private volatile long localDeadlineNanos;
+    private final Runnable onHeartbeat;
+    private final BooleanSupplier shuttingDown;
+    private final Duration interval;
     private volatile long lastBeatNanos = System.nanoTime() - MIN_BEAT_GAP_NANOS;
 
-    public LeaseKeeper(WorkerApiClient client, Lease lease) {
+    public LeaseKeeper(WorkerApiClient client, Lease lease, Runnable onHeartbeat, BooleanSupplier shuttingDown) {
         this.client = client;
         this.lease = lease;
+        this.onHeartbeat = onHeartbeat;
+        this.shuttingDown = shuttingDown;
+        this.interval = Duration.ofSeconds(Math.max(1, lease.heartbeatIntervalSeconds()));
+        // the lease lasts about three intervals from the last extension; stop a little before it ends
+        this.localDeadlineNanos = System.nanoTime() + lifetimeNanos();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "heartbeat-" + lease.jobId());
             thread.setDaemon(true);
             return thread;
         });
-        long interval = Math.max(1, lease.heartbeatIntervalSeconds());
-        scheduler.scheduleWithFixedDelay(this::beat, interval, interval, TimeUnit.SECONDS);
+        long seconds = interval.toSeconds();
+        scheduler.scheduleWithFixedDelay(this::beat, seconds, seconds, TimeUnit.SECONDS);
     }
 
     /**
@@ -65,7 +76,11 @@ public class LeaseKeeper implements AutoCloseable {
         }
         lastBeatNanos = System.nanoTime();
         try {
-            HeartbeatResponse response = client.heartbeat(lease.jobId(), new Heartbeat(lease.fencingToken(), latest.get()));
+            long sentAt = System.nanoTime();
+            HeartbeatResponse response = client.heartbeat(lease.jobId(), new Heartbeat(lease.fencingToken(), latest.get()),
+                    interval);
+            localDeadlineNanos = sentAt + lifetimeNanos();
+            onHeartbeat.run();
             if (response.cancelRequested()) {
                 cancelRequested = true;
             }
@@ -87,13 +102,26 @@ public class LeaseKeeper implements AutoCloseable {
         return cancelRequested;
     }
 
+    /** Refused by the API, or no heartbeat got through for so long that the lease has run out. */
     public boolean leaseLost() {
+        if (!leaseLost && System.nanoTime() - localDeadlineNanos > 0) {
+            log.warn("No heartbeat of job {} got through before its lease ran out; giving the job up", lease.jobId());
+            leaseLost = true;
+        }
         return leaseLost;
     }
 
-    /** The training loop's stop signal: cancelled by a user, or the lease went to someone else. */
+    public boolean shuttingDown() {
+        return shuttingDown.getAsBoolean();
+    }
+
+    /** The training loop's stop signal: cancelled by a user, the lease is gone, or the worker is stopping. */
     public boolean shouldStop() {
-        return cancelRequested || leaseLost;
+        return cancelRequested || leaseLost() || shuttingDown();
+    }
+
+    private long lifetimeNanos() {
+        return interval.toNanos() * 3 * 9 / 10;
     }
 
     @Override

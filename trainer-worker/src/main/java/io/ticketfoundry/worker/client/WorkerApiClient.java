@@ -7,6 +7,7 @@ import io.ticketfoundry.common.protocol.Heartbeat;
 import io.ticketfoundry.common.protocol.HeartbeatResponse;
 import io.ticketfoundry.common.protocol.Lease;
 import io.ticketfoundry.common.protocol.LeaseRequest;
+import io.ticketfoundry.common.protocol.ReleaseRequest;
 import io.ticketfoundry.common.protocol.WorkerHeaders;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,8 +53,14 @@ public class WorkerApiClient {
         return Optional.of(json.readValue(response.body(), Lease.class));
     }
 
-    public HeartbeatResponse heartbeat(UUID jobId, Heartbeat heartbeat) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(post("/api/v1/worker/jobs/" + jobId + "/heartbeat", heartbeat));
+    /** A heartbeat that waits at most {@code timeout}: a stalled call must not outlive the lease it extends. */
+    public HeartbeatResponse heartbeat(UUID jobId, Heartbeat heartbeat, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest request = request("/api/v1/worker/jobs/" + jobId + "/heartbeat")
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(heartbeat)))
+                .build();
+        HttpResponse<String> response = send(request);
         expect(response, 200);
         return json.readValue(response.body(), HeartbeatResponse.class);
     }
@@ -102,6 +109,10 @@ public class WorkerApiClient {
 
     public void complete(UUID jobId, CompleteRequest completion) throws IOException, InterruptedException {
         expect(send(post("/api/v1/worker/jobs/" + jobId + "/complete", completion)), 200);
+    }
+
+    public void release(UUID jobId, ReleaseRequest release) throws IOException, InterruptedException {
+        expect(send(post("/api/v1/worker/jobs/" + jobId + "/release", release)), 200);
     }
 
     public void fail(UUID jobId, FailRequest failure) throws IOException, InterruptedException {
