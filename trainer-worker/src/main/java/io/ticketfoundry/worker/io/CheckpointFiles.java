@@ -32,8 +32,8 @@ public final class CheckpointFiles {
     }
 
     /**
-     * Writes the whole state_dict in the reference's order: parameters and F32 buffers as F32,
-     * {@code num_batches_tracked} as an I64 scalar (shape []).
+     * Writes the whole state_dict: parameters and F32 buffers as F32, {@code num_batches_tracked}
+     * as an I64 scalar (shape []). (The file's own tensor order is the writer's; names matter.)
      */
     public static void writeWeights(Weights weights, Path path, Map<String, String> metadata) throws IOException {
         Map<String, long[]> shapes = new LinkedHashMap<>();
