@@ -227,8 +227,8 @@ public final class SpecValidator {
         }
         if (model.isPresent() && dataset.isPresent() && !ModelCatalog.compatible(model.get(), dataset.get())) {
             problems.add(new FieldProblem(root + ".dataset", "does not fit model " + model.get().name()
-                    + " (input " + dataset.get().inputShape() + " vs " + model.get().inputShape()
-                    + ", " + dataset.get().numClasses() + " vs " + model.get().numClasses() + " classes)"));
+                    + " (its images are " + dataset.get().inputShape() + ", the model takes " + model.get().inputShape()
+                    + (model.get().otherInputShapes().isEmpty() ? "" : " or " + model.get().otherInputShapes()) + ")"));
         }
         checkTraining(spec.training(), root + ".training", problems);
         checkPruning(spec.pruning(), model.orElse(null), root + ".pruning", problems);

@@ -115,4 +115,15 @@ class SpecValidatorTest {
         assertThat(read("{\"training\":{\"learningRate\":1e400}}").problems())
                 .extracting(FieldProblem::field).containsExactly("spec.training.learningRate");
     }
+
+    @Test
+    void aModelIsCheckedAgainstTheImageShapeOfTheDataset() {
+        assertThat(read("{\"model\":\"lenet-5\",\"dataset\":\"fashion-mnist\"}").problems()).isEmpty();
+        assertThat(read("{\"model\":\"conv-2\",\"dataset\":\"mnist\"}").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.dataset",
+                        "does not fit model conv-2 (its images are [1, 28, 28], the model takes [3, 32, 32])"));
+        assertThat(read("{\"model\":\"resnet-20\",\"pruning\":{\"ignore\":[\"fc.weight\",\"bn.weight\"]}}").problems())
+                .extracting(FieldProblem::field).contains("spec.pruning.ignore[1]");
+    }
 }

@@ -1,5 +1,6 @@
 package io.ticketfoundry.common.spec;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,20 +15,34 @@ public final class ModelCatalog {
 
     /**
      * A model: the tensors IMP may prune (weights of Linear and Conv layers only, never biases or
-     * BatchNorm), its output layer, the number of classes it predicts and its input shape (C, H, W).
+     * BatchNorm), its output layer, the number of classes of its reference listing and its input
+     * shape (C, H, W), plus any other input shapes it runs on. Every model sizes its output layer
+     * by the dataset's number of classes (open_lth's {@code outputs}), so the class count is not a
+     * compatibility condition; {@code numClasses} is the size the docs list (10).
      */
     public record ModelInfo(String name, List<String> prunableTensors, String outputLayer, int numClasses,
-            List<Integer> inputShape) {
+            List<Integer> inputShape, List<List<Integer>> otherInputShapes) {
         public ModelInfo {
             prunableTensors = List.copyOf(prunableTensors);
             inputShape = List.copyOf(inputShape);
+            otherInputShapes = otherInputShapes.stream().map(List::copyOf).toList();
             if (!prunableTensors.contains(outputLayer)) {
                 throw new IllegalArgumentException("output layer " + outputLayer + " is not a prunable tensor of " + name);
             }
         }
 
+        public ModelInfo(String name, List<String> prunableTensors, String outputLayer, int numClasses,
+                List<Integer> inputShape) {
+            this(name, prunableTensors, outputLayer, numClasses, inputShape, List.of());
+        }
+
         public boolean isPrunable(String tensor) {
             return prunableTensors.contains(tensor);
+        }
+
+        /** Whether examples of shape (C, H, W) fit the model's input. */
+        public boolean accepts(List<Integer> shape) {
+            return inputShape.equals(shape) || otherInputShapes.contains(shape);
         }
     }
 
@@ -38,17 +53,48 @@ public final class ModelCatalog {
         }
     }
 
+    private static final List<Integer> MNIST_SHAPE = List.of(1, 28, 28);
+    private static final List<Integer> CIFAR_SHAPE = List.of(3, 32, 32);
+
     /**
      * LeNet-300-100 (Frankle &amp; Carbin; open_lth {@code mnist_lenet_300_100}): a flattened 28×28
      * input, Linear(784, 300), ReLU, Linear(300, 100), ReLU, Linear(100, 10).
      */
     public static final ModelInfo LENET_300_100 = new ModelInfo("lenet-300-100",
-            List.of("fc1.weight", "fc2.weight", "fc3.weight"), "fc3.weight", 10, List.of(1, 28, 28));
+            List.of("fc1.weight", "fc2.weight", "fc3.weight"), "fc3.weight", 10, MNIST_SHAPE);
+
+    /** LeNet-5: conv 6 and 16 filters 5×5 with max pools, then 120, 84, classes. */
+    public static final ModelInfo LENET_5 = new ModelInfo("lenet-5",
+            List.of("conv1.weight", "conv2.weight", "fc1.weight", "fc2.weight", "fc3.weight"), "fc3.weight", 10,
+            MNIST_SHAPE);
+
+    /** Frankle &amp; Carbin's Conv-2, Conv-4, Conv-6. */
+    public static final ModelInfo CONV_2 = convNet(2);
+    public static final ModelInfo CONV_4 = convNet(4);
+    public static final ModelInfo CONV_6 = convNet(6);
+
+    /** open_lth's {@code cifar_vgg_N}: conv-BN-ReLU modules, max pools, one Linear {@code fc}. */
+    public static final ModelInfo VGG_11 = vgg(11, "64 M 128 M 256 256 M 512 512 M 512 512");
+    public static final ModelInfo VGG_13 = vgg(13, "64 64 M 128 128 M 256 256 M 512 512 M 512 512");
+    public static final ModelInfo VGG_16 = vgg(16, "64 64 M 128 128 M 256 256 256 M 512 512 512 M 512 512 512");
+    public static final ModelInfo VGG_19 = vgg(19,
+            "64 64 M 128 128 M 256 256 256 256 M 512 512 512 512 M 512 512 512 512");
+
+    /** open_lth's {@code cifar_resnet_20}. */
+    public static final ModelInfo RESNET_20 = resnet20();
+
+    /** torchvision's {@code resnet18} names with a CIFAR stem (3×3 stride-1 conv1, no max pool). */
+    public static final ModelInfo RESNET_18 = resnet18("resnet-18", CIFAR_SHAPE, List.of());
+
+    /** torchvision's {@code resnet18} as is (7×7 stride-2 conv1 and max pool); runs on 32×32 too. */
+    public static final ModelInfo RESNET_18_IMAGENET_STEM = resnet18("resnet-18-imagenet-stem", List.of(3, 224, 224),
+            List.of(CIFAR_SHAPE));
 
     public static final DatasetInfo MNIST = new DatasetInfo("mnist", 10, List.of(1, 28, 28));
     public static final DatasetInfo FASHION_MNIST = new DatasetInfo("fashion-mnist", 10, List.of(1, 28, 28));
 
-    private static final Map<String, ModelInfo> MODELS = index(List.of(LENET_300_100), ModelInfo::name);
+    private static final Map<String, ModelInfo> MODELS = index(List.of(LENET_300_100, LENET_5, CONV_2, CONV_4, CONV_6,
+            VGG_11, VGG_13, VGG_16, VGG_19, RESNET_20, RESNET_18, RESNET_18_IMAGENET_STEM), ModelInfo::name);
     private static final Map<String, DatasetInfo> DATASETS = index(List.of(MNIST, FASHION_MNIST), DatasetInfo::name);
 
     private ModelCatalog() {
@@ -72,9 +118,62 @@ public final class ModelCatalog {
         return List.copyOf(DATASETS.keySet());
     }
 
-    /** Whether the dataset's examples fit the model's input and its labels the model's output. */
+    /**
+     * Whether the dataset's examples fit the model's input. The output layer is built with the
+     * dataset's number of classes, so any class count fits.
+     */
     public static boolean compatible(ModelInfo model, DatasetInfo dataset) {
-        return model.inputShape().equals(dataset.inputShape()) && model.numClasses() == dataset.numClasses();
+        return model.accepts(dataset.inputShape()) && dataset.numClasses() >= 1;
+    }
+
+    private static ModelInfo convNet(int depth) {
+        List<String> tensors = new ArrayList<>();
+        for (int i = 1; i <= depth; i++) {
+            tensors.add("conv" + i + ".weight");
+        }
+        tensors.addAll(List.of("fc1.weight", "fc2.weight", "fc3.weight"));
+        return new ModelInfo("conv-" + depth, tensors, "fc3.weight", 10, CIFAR_SHAPE);
+    }
+
+    private static ModelInfo vgg(int depth, String plan) {
+        List<String> tensors = new ArrayList<>();
+        String[] entries = plan.split(" ");
+        for (int i = 0; i < entries.length; i++) {
+            if (!entries[i].equals("M")) {
+                tensors.add("layers." + i + ".conv.weight");
+            }
+        }
+        tensors.add("fc.weight");
+        return new ModelInfo("vgg-" + depth, tensors, "fc.weight", 10, CIFAR_SHAPE);
+    }
+
+    private static ModelInfo resnet20() {
+        List<String> tensors = new ArrayList<>(List.of("conv.weight"));
+        for (int block = 0; block < 9; block++) {
+            tensors.add("blocks." + block + ".conv1.weight");
+            tensors.add("blocks." + block + ".conv2.weight");
+            if (block == 3 || block == 6) {
+                tensors.add("blocks." + block + ".shortcut.0.weight");
+            }
+        }
+        tensors.add("fc.weight");
+        return new ModelInfo("resnet-20", tensors, "fc.weight", 10, CIFAR_SHAPE);
+    }
+
+    private static ModelInfo resnet18(String name, List<Integer> inputShape, List<List<Integer>> others) {
+        List<String> tensors = new ArrayList<>(List.of("conv1.weight"));
+        for (int layer = 1; layer <= 4; layer++) {
+            for (int block = 0; block < 2; block++) {
+                String prefix = "layer" + layer + "." + block;
+                tensors.add(prefix + ".conv1.weight");
+                tensors.add(prefix + ".conv2.weight");
+                if (layer > 1 && block == 0) {
+                    tensors.add(prefix + ".downsample.0.weight");
+                }
+            }
+        }
+        tensors.add("fc.weight");
+        return new ModelInfo(name, tensors, "fc.weight", 10, inputShape, others);
     }
 
     private static <T> Map<String, T> index(List<T> items, java.util.function.Function<T, String> name) {

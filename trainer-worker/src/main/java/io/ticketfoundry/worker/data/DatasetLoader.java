@@ -50,7 +50,7 @@ public final class DatasetLoader {
             try (NDManager scratch = manager.newSubManager()) {
                 ByteBuffer pixels = scratch.allocateDirect(images.data().length);
                 pixels.put(images.data()).flip();
-                NDArray raw = scratch.create(pixels, new Shape(n, info.features()), DataType.UINT8);
+                NDArray raw = scratch.create(pixels, new Shape(n, 1, info.rows(), info.columns()), DataType.UINT8);
                 features = raw.toType(DataType.FLOAT32, false)
                         .divi(255f).subi(info.mean()).divi(info.std());
                 features.attach(manager);

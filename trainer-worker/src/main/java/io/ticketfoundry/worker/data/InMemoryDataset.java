@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * A whole split held by the engine: normalised float32 features [N, features] and int64 labels
+ * A whole split held by the engine: normalised float32 images [N, C, H, W] and int64 labels
  * [N], owned by one sub-manager that {@link #close()} frees. Training gathers batches from these
  * arrays with index arrays, so no per-batch data crosses into Java. Labels are also kept in Java
  * for metrics.

@@ -11,6 +11,8 @@ import io.ticketfoundry.worker.data.InMemoryDataset;
 import io.ticketfoundry.worker.data.Split;
 import io.ticketfoundry.worker.evaluate.ModelEvaluator;
 import io.ticketfoundry.worker.io.CheckpointFiles;
+import io.ticketfoundry.worker.model.Initialization;
+import io.ticketfoundry.worker.model.Initializer;
 import io.ticketfoundry.worker.model.ModelDefinition;
 import io.ticketfoundry.worker.model.ModelRegistry;
 import io.ticketfoundry.worker.model.ParameterSpec;
@@ -77,7 +79,6 @@ public final class LevelRunner {
      */
     public LevelOutcome run(LevelTask task, LevelListener listener) throws IOException {
         ExperimentSpec spec = task.resolvedSpec().withDefaults();
-        ModelDefinition model = models.get(spec.model());
         int level = task.level();
         int epochs = spec.training().epochs();
         Phases phases = new Phases(level, epochs, listener);
@@ -86,6 +87,7 @@ public final class LevelRunner {
         try (NDManager manager = NDManager.newBaseManager();
                 InMemoryDataset train = datasets.load(manager, spec.dataset(), Split.TRAIN);
                 InMemoryDataset test = datasets.load(manager, spec.dataset(), Split.TEST)) {
+            ModelDefinition model = models.get(spec.model(), train.numClasses());
             if (train.numClasses() != model.numClasses()) {
                 throw new IllegalArgumentException("model " + model.name() + " has " + model.numClasses()
                         + " outputs but dataset " + train.name() + " has " + train.numClasses() + " classes");
@@ -196,7 +198,7 @@ public final class LevelRunner {
         values.put("pruneTieBreak", "tensor order, then flat row-major index");
         values.put("retrainFrom", "rewind step (open_lth)");
         values.put("dataOrder", "permutation per (seed, level, epoch); last batch partial");
-        values.put("init", "kaiming-normal fan_in relu for weights; uniform(+-1/sqrt(fan_in)) for biases");
+        values.put("init", Initialization.describe(models.get(spec.model()), Initializer.DEFAULT));
         values.put("optimizerImpl", "DJL " + spec.training().optimizer() + ", constant learning rate");
         return values;
     }

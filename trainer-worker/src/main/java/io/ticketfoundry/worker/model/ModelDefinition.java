@@ -1,24 +1,42 @@
 package io.ticketfoundry.worker.model;
 
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An architecture the worker can train, with its parameters named and shaped exactly as in its
+ * An architecture the worker can train, with its tensors named and shaped exactly as in its
  * PyTorch reference definition, so checkpoints and masks load into a stock PyTorch model.
+ *
+ * <p>The reference's {@code state_dict} holds the trainable {@link #parameters()} and the
+ * {@link #buffers()} (BatchNorm running statistics and batch counters); {@link #stateDictOrder()}
+ * lists both in the reference's order.
  */
 public interface ModelDefinition {
 
     /** The registry name, e.g. {@code lenet-300-100}. */
     String name();
 
-    /** The shape of one input sample, without the batch axis. */
+    /** The shape of one input sample, without the batch axis: (C, H, W) for image models. */
     Shape sampleShape();
 
     int numClasses();
 
-    /** All parameters in the reference's {@code state_dict} order. */
+    /** All trainable parameters in the reference's {@code state_dict} order. */
     List<ParameterSpec> parameters();
+
+    /** All buffers (non-trainable state) in the reference's {@code state_dict} order; none by default. */
+    default List<BufferSpec> buffers() {
+        return List.of();
+    }
+
+    /** Every name of the reference's {@code state_dict} (parameters and buffers), in its order. */
+    default List<String> stateDictOrder() {
+        List<String> names = new ArrayList<>();
+        parameters().forEach(p -> names.add(p.name()));
+        buffers().forEach(b -> names.add(b.name()));
+        return names;
+    }
 
     default List<ParameterSpec> prunableParameters() {
         return parameters().stream().filter(ParameterSpec::prunable).toList();
@@ -30,13 +48,24 @@ public interface ModelDefinition {
                         + "; parameters: " + parameters().stream().map(ParameterSpec::name).toList()));
     }
 
+    /** Trainable parameters (weights, biases, BatchNorm affine), excluding buffers. */
     default long totalParameterCount() {
         return parameters().stream().mapToLong(ParameterSpec::size).sum();
     }
 
-    /** A fresh, uninitialised DJL block whose parameters are addressable by reference name. */
+    /** A fresh, uninitialised DJL block whose tensors are addressable by reference name. */
     Network newNetwork();
 
-    /** Seeded initial values, bit-identical for the same seed. */
+    /** Seeded initial values by the model's default scheme, bit-identical for the same seed. */
     Weights initialWeights(long seed);
+
+    /** Seeded initial values by the chosen scheme. */
+    default Weights initialWeights(long seed, Initializer initializer) {
+        return Initialization.initialize(this, initializer, seed);
+    }
+
+    /** The scheme {@link Initializer#DEFAULT} stands for on this model. */
+    default InitScheme defaultInitScheme() {
+        return InitScheme.OPEN_LTH_KAIMING_NORMAL;
+    }
 }

@@ -7,28 +7,46 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
+import io.ticketfoundry.common.safetensors.DType;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Set;
 
-/** A DJL block plus the map from reference parameter names to its DJL parameters. */
+/**
+ * A DJL block plus the map from reference names to its tensors: every parameter and F32 buffer is
+ * a DJL {@link Parameter} (BatchNorm's running statistics are parameters without gradient), and
+ * every {@code num_batches_tracked} is the counter of a {@link BatchNorm2d} block.
+ */
 public final class Network {
 
     private final ModelDefinition definition;
     private final Block block;
     private final Map<String, Parameter> parameters;
+    private final Map<String, BatchNorm2d> counters;
 
     public Network(ModelDefinition definition, Block block, Map<String, Parameter> parameters) {
-        if (!parameters.keySet().equals(definition.parameters().stream().map(ParameterSpec::name)
-                .collect(Collectors.toSet()))) {
-            throw new IllegalArgumentException("parameter names " + parameters.keySet()
+        this(definition, block, parameters, Map.of());
+    }
+
+    public Network(ModelDefinition definition, Block block, Map<String, Parameter> parameters,
+            Map<String, BatchNorm2d> counters) {
+        Set<String> floats = new LinkedHashSet<>();
+        Set<String> longs = new LinkedHashSet<>();
+        definition.parameters().forEach(p -> floats.add(p.name()));
+        for (BufferSpec b : definition.buffers()) {
+            (b.dtype() == DType.F32 ? floats : longs).add(b.name());
+        }
+        if (!parameters.keySet().equals(floats) || !counters.keySet().equals(longs)) {
+            throw new IllegalArgumentException("tensor names " + parameters.keySet() + " " + counters.keySet()
                     + " do not match the definition of " + definition.name());
         }
         this.definition = definition;
         this.block = block;
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        this.counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
     }
 
     public ModelDefinition definition() {
@@ -39,6 +57,7 @@ public final class Network {
         return block;
     }
 
+    /** The DJL parameter holding a parameter or F32 buffer. */
     public Parameter parameter(String name) {
         Parameter parameter = parameters.get(name);
         if (parameter == null) {
@@ -48,24 +67,39 @@ public final class Network {
     }
 
     /**
-     * Makes the block's initialisation produce exactly {@code weights}. Call before the block (or
-     * the trainer that owns it) is initialised; a later initializer set by a training config would
-     * win, so call it after creating the trainer.
+     * Makes the block's initialisation produce exactly {@code weights} (buffers included). Call
+     * before the block (or the trainer that owns it) is initialised; a later initializer set by a
+     * training config would win, so call it after creating the trainer.
      */
     public void initializeWith(Weights weights) {
         weights.requireMatches(definition);
         for (ParameterSpec spec : definition.parameters()) {
-            parameter(spec.name()).setInitializer(new FixedValues(spec.name(), weights.values(spec.name())));
+            parameter(spec.name()).setInitializer(new FixedValues(spec.name(), spec.shape(), weights.values(spec.name())));
+        }
+        for (BufferSpec spec : definition.buffers()) {
+            if (spec.dtype() == DType.F32) {
+                parameter(spec.name()).setInitializer(new FixedValues(spec.name(), spec.shape(), weights.values(spec.name())));
+            } else {
+                counters.get(spec.name()).setNumBatchesTracked(weights.longValues(spec.name())[0]);
+            }
         }
     }
 
-    /** Copies the current parameter values out of the engine. */
+    /** Copies the current values of every parameter and buffer out of the engine. */
     public Weights currentWeights() {
         Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, long[]> longs = new LinkedHashMap<>();
         for (ParameterSpec spec : definition.parameters()) {
             values.put(spec.name(), parameter(spec.name()).getArray().toFloatArray());
         }
-        return Weights.of(definition, values);
+        for (BufferSpec spec : definition.buffers()) {
+            if (spec.dtype() == DType.F32) {
+                values.put(spec.name(), parameter(spec.name()).getArray().toFloatArray());
+            } else {
+                longs.put(spec.name(), new long[] {counters.get(spec.name()).numBatchesTracked()});
+            }
+        }
+        return Weights.of(definition, values, longs);
     }
 
     public NDArray array(String name) {
@@ -73,14 +107,14 @@ public final class Network {
     }
 
     /** An initializer that yields given values (checked against the requested shape). */
-    private record FixedValues(String name, float[] values) implements Initializer {
+    private record FixedValues(String name, long[] shape, float[] values) implements Initializer {
         @Override
-        public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
-            if (shape.size() != values.length || dataType != DataType.FLOAT32) {
-                throw new IllegalStateException(name + ": block asks for " + dataType + " " + shape
-                        + " but " + values.length + " float32 values are given");
+        public NDArray initialize(NDManager manager, Shape requested, DataType dataType) {
+            if (!Arrays.equals(requested.getShape(), shape) || dataType != DataType.FLOAT32) {
+                throw new IllegalStateException(name + ": block asks for " + dataType + " " + requested
+                        + " but the reference shape is float32 " + Arrays.toString(shape));
             }
-            return manager.create(values, shape);
+            return manager.create(values, requested);
         }
 
         @Override

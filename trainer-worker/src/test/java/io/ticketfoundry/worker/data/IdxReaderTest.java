@@ -106,7 +106,7 @@ class IdxReaderTest {
         try (NDManager manager = NDManager.newBaseManager();
                 InMemoryDataset test = new DatasetLoader(dir).load(manager, "fashion-mnist", Split.TEST)) {
             assertThat(test.size()).isEqualTo(20);
-            assertThat(test.features().getShape().getShape()).containsExactly(20, 784);
+            assertThat(test.features().getShape().getShape()).containsExactly(20, 1, 28, 28);
             assertThat(test.labels().getShape().getShape()).containsExactly(20);
             float[] features = test.features().toFloatArray();
             for (int i : new int[] {0, 1, 783, 784 * 19 + 500}) {

@@ -36,7 +36,7 @@ class LeNet300100Test {
         assertThat(lenet.prunableParameters()).extracting(ParameterSpec::name)
                 .containsExactly("fc1.weight", "fc2.weight", "fc3.weight");
         assertThat(lenet.totalParameterCount()).isEqualTo(266_610);
-        assertThatThrownBy(() -> ModelRegistry.standard().get("resnet-20")).hasMessageContaining("lenet-300-100");
+        assertThatThrownBy(() -> ModelRegistry.standard().get("resnet-1000")).hasMessageContaining("lenet-300-100");
     }
 
     @Test
