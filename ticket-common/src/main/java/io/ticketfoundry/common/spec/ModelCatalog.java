@@ -45,13 +45,36 @@ public final class ModelCatalog {
     public static final ModelInfo LENET_300_100 = new ModelInfo("lenet-300-100",
             List.of("fc1.weight", "fc2.weight", "fc3.weight"), "fc3.weight", 10, List.of(1, 28, 28));
 
+    /**
+     * ResNet-20 for CIFAR (open_lth {@code cifar_resnet_20}): a 3×3 stem conv of 16 channels, three
+     * segments of three basic blocks (16, 32, 64 channels), 1×1 projection shortcuts where the
+     * width changes, global average pooling and a Linear(64, 10). Names as open_lth's module paths.
+     */
+    public static final ModelInfo RESNET_20 = new ModelInfo("resnet-20", resnet20Prunable(), "fc.weight", 10,
+            List.of(3, 32, 32));
+
     public static final DatasetInfo MNIST = new DatasetInfo("mnist", 10, List.of(1, 28, 28));
     public static final DatasetInfo FASHION_MNIST = new DatasetInfo("fashion-mnist", 10, List.of(1, 28, 28));
+    public static final DatasetInfo CIFAR10 = new DatasetInfo("cifar10", 10, List.of(3, 32, 32));
 
-    private static final Map<String, ModelInfo> MODELS = index(List.of(LENET_300_100), ModelInfo::name);
-    private static final Map<String, DatasetInfo> DATASETS = index(List.of(MNIST, FASHION_MNIST), DatasetInfo::name);
+    private static final Map<String, ModelInfo> MODELS = index(List.of(LENET_300_100, RESNET_20), ModelInfo::name);
+    private static final Map<String, DatasetInfo> DATASETS = index(List.of(MNIST, FASHION_MNIST, CIFAR10), DatasetInfo::name);
 
     private ModelCatalog() {
+    }
+
+    private static List<String> resnet20Prunable() {
+        List<String> names = new java.util.ArrayList<>();
+        names.add("conv.weight");
+        for (int block = 0; block < 9; block++) {
+            names.add("blocks." + block + ".conv1.weight");
+            names.add("blocks." + block + ".conv2.weight");
+            if (block == 3 || block == 6) {
+                names.add("blocks." + block + ".shortcut.0.weight");
+            }
+        }
+        names.add("fc.weight");
+        return names;
     }
 
     public static Optional<ModelInfo> model(String name) {
