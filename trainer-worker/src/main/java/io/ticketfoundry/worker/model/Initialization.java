@@ -40,4 +40,58 @@ public final class Initialization {
         }
         return Weights.of(definition, values);
     }
+
+    /**
+     * Xavier/Glorot normal for the prunable weights, N(0, 2/(fan_in + fan_out)), fan_out being
+     * out_channels × receptive field (torch.nn.init's rule); every other parameter as the
+     * model's own initialisation for the seed.
+     */
+    public static Weights xavierNormal(ModelDefinition definition, long seed) {
+        return replacePrunable(definition, seed, (spec, random) -> {
+            double std = Math.sqrt(2.0 / (spec.fanIn() + fanOut(spec)));
+            return () -> (float) (random.nextGaussian() * std);
+        });
+    }
+
+    /**
+     * PyTorch's own default for Linear/Conv weights, kaiming_uniform(a = √5), which is
+     * uniform on [-1/sqrt(fan_in), 1/sqrt(fan_in)]; every other parameter as the model's own
+     * initialisation for the seed.
+     */
+    public static Weights pytorchDefault(ModelDefinition definition, long seed) {
+        return replacePrunable(definition, seed, (spec, random) -> {
+            double bound = 1.0 / Math.sqrt(spec.fanIn());
+            return () -> (float) ((random.nextDouble() * 2 - 1) * bound);
+        });
+    }
+
+    static int fanOut(ParameterSpec spec) {
+        long[] shape = spec.shape();
+        if (shape.length < 2) {
+            return spec.fanIn();
+        }
+        long receptive = spec.size() / (shape[0] * shape[1]);
+        return Math.toIntExact(shape[0] * receptive);
+    }
+
+    private interface Draw {
+        java.util.function.Supplier<Float> sampler(ParameterSpec spec, Random random);
+    }
+
+    private static Weights replacePrunable(ModelDefinition definition, long seed, Draw draw) {
+        Weights base = definition.initialWeights(seed);
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (ParameterSpec spec : definition.parameters()) {
+            float[] v = base.values(spec.name()).clone();
+            if (spec.prunable()) {
+                Random random = new Random(Seeds.derive(seed, "init", spec.name().hashCode()));
+                java.util.function.Supplier<Float> sampler = draw.sampler(spec, random);
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = sampler.get();
+                }
+            }
+            values.put(spec.name(), v);
+        }
+        return Weights.of(definition, values);
+    }
 }
