@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
-/** An experiment's tickets as a text table, one row per replicate and level. */
+/** An experiment's tickets as a text table, one row per replicate and level (and per control of it). */
 final class LevelTable {
 
     private LevelTable() {
@@ -22,7 +22,10 @@ final class LevelTable {
         out.append(String.format(Locale.ROOT, "%-5s %-5s %14s %14s %9s %8s %8s %8s%n",
                 "seed", "level", "remaining(pr)", "remaining(all)", "accuracy", "ECE", "NLL", "Brier"));
         for (JsonNode ticket : tickets) {
-            out.append(String.format(Locale.ROOT, "%-5d %-5d %13.2f%% %13.2f%% %9s %8s %8s %8s%n",
+            // control tickets (kind control-...) follow their level's IMP ticket, labelled
+            String kind = ticket.path("kind").asString("imp");
+            String label = kind.isEmpty() || "imp".equals(kind) ? "" : "  " + kind;
+            out.append(String.format(Locale.ROOT, "%-5d %-5d %13.2f%% %13.2f%% %9s %8s %8s %8s" + label.replace("%", "%%") + "%n",
                     ticket.path("seed").asLong(),
                     ticket.path("level").asInt(),
                     100 * ticket.path("prunable").path("density").asDouble(),

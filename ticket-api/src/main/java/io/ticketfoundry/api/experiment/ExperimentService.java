@@ -1,6 +1,7 @@
 package io.ticketfoundry.api.experiment;
 
 import io.ticketfoundry.api.job.JobQueue;
+import io.ticketfoundry.api.preset.Presets;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.api.web.FieldProblem;
@@ -56,26 +57,63 @@ public class ExperimentService {
     public Submission submit(Caller caller, SubmitExperimentRequest request) {
         caller.requireWriter();
         List<FieldProblem> problems = new ArrayList<>();
-        JsonNode nameNode = request.name();
-        String name = nameNode == null || !nameNode.isString() ? null : nameNode.stringValue().strip();
-        if (nameNode != null && !nameNode.isNull() && !nameNode.isString()) {
-            problems.add(new FieldProblem("name", "must be a string"));
-        } else if (name == null || name.isEmpty()) {
-            problems.add(new FieldProblem("name", "is required"));
-        } else if (name.length() > MAX_NAME_LENGTH) {
-            problems.add(new FieldProblem("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
-        }
-        SpecValidator.Result spec = SpecValidator.read(request.spec(), "spec");
+        String name = readName(request.name(), "name", problems);
+        JsonNode specNode = withPreset(request.preset(), request.spec(), "preset", problems);
+        SpecValidator.Result spec = SpecValidator.read(specNode, "spec");
         problems.addAll(spec.problems());
         List<Long> seeds = readSeeds(request.seeds(), problems);
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
+        return store(caller, name, specNode, spec.spec(), seeds);
+    }
 
-        ExperimentSpec resolved = SpecIdentity.resolve(spec.spec());
+    /** The name field: required, stripped, 1 to 200 characters; null when a problem was added. */
+    public static String readName(JsonNode nameNode, String field, List<FieldProblem> problems) {
+        String name = nameNode == null || !nameNode.isString() ? null : nameNode.stringValue().strip();
+        if (nameNode != null && !nameNode.isNull() && !nameNode.isString()) {
+            problems.add(new FieldProblem(field, "must be a string"));
+            return null;
+        } else if (name == null || name.isEmpty()) {
+            problems.add(new FieldProblem(field, "is required"));
+            return null;
+        } else if (name.length() > MAX_NAME_LENGTH) {
+            problems.add(new FieldProblem(field, "must be at most " + MAX_NAME_LENGTH + " characters"));
+            return null;
+        }
+        return name;
+    }
+
+    /** The spec to validate: {@code spec} itself, or merged over the named preset's spec. */
+    public static JsonNode withPreset(JsonNode preset, JsonNode spec, String field, List<FieldProblem> problems) {
+        if (preset == null || preset.isNull() || preset.isMissingNode()) {
+            return spec;
+        }
+        if (!preset.isString()) {
+            problems.add(new FieldProblem(field, "must be a string"));
+            return spec;
+        }
+        var found = Presets.find(preset.stringValue());
+        if (found.isEmpty()) {
+            problems.add(new FieldProblem(field, "must be one of " + String.join(", ", Presets.names())));
+            return spec;
+        }
+        if (spec != null && !spec.isNull() && !spec.isObject()) {
+            return spec; // the validator names it
+        }
+        return Presets.merge(found.get().spec(), spec);
+    }
+
+    /**
+     * Stores a validated experiment (or finds the team's one with the same identity) and queues
+     * level 0 of every new replicate, in the caller's transaction.
+     */
+    @Transactional
+    public Submission store(Caller caller, String name, JsonNode submittedSpec, ExperimentSpec validSpec, List<Long> seeds) {
+        ExperimentSpec resolved = SpecIdentity.resolve(validSpec);
         String hash = SpecIdentity.hash(resolved);
-        JsonNode submitted = request.spec() == null || request.spec().isNull()
-                ? JsonNodeFactory.instance.objectNode() : request.spec();
+        JsonNode submitted = submittedSpec == null || submittedSpec.isNull()
+                ? JsonNodeFactory.instance.objectNode() : submittedSpec;
         Optional<UUID> inserted = jdbc.sql("""
                 INSERT INTO experiment (id, team_id, name, spec, resolved_spec, spec_hash, schema_version, created_by)
                 VALUES (:id, :team, :name, CAST(:spec AS jsonb), CAST(:resolved AS jsonb), :hash, :schemaVersion, :createdBy)
@@ -111,7 +149,7 @@ public class ExperimentService {
         return new Submission(inserted.isPresent(), find(experimentId).orElseThrow());
     }
 
-    private static List<Long> readSeeds(JsonNode seeds, List<FieldProblem> problems) {
+    public static List<Long> readSeeds(JsonNode seeds, List<FieldProblem> problems) {
         if (seeds == null || seeds.isNull() || seeds.isMissingNode()) {
             return List.of(0L);
         }

@@ -2,6 +2,7 @@ package io.ticketfoundry.api.experiment;
 
 import io.ticketfoundry.common.spec.ExperimentSpec;
 import io.ticketfoundry.common.spec.PruningSpec;
+import java.util.List;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,15 +20,19 @@ public final class SpecIdentity {
 
     /**
      * Fills the defaults and puts order-free collections in a fixed order: the ignore list is a set
-     * of tensor names (sorted), layerFractions a map (sorted by tensor name).
+     * of tensor names (sorted), layerFractions a map (sorted by tensor name), controls a set (in
+     * the order of {@link ExperimentSpec#CONTROLS}; unknown names never get this far).
      */
     public static ExperimentSpec resolve(ExperimentSpec submitted) {
         ExperimentSpec filled = submitted.withDefaults();
         PruningSpec pruning = filled.pruning();
         PruningSpec sorted = new PruningSpec(pruning.scope(), pruning.fraction(), pruning.levels(),
-                new TreeMap<>(pruning.layerFractions()), pruning.ignore().stream().sorted().toList());
+                new TreeMap<>(pruning.layerFractions()), pruning.ignore().stream().sorted().toList(),
+                pruning.targetSparsity(), pruning.counting(), pruning.strategy());
+        // controls are a set: kept in the catalogue's order so that the order given does not matter
+        List<String> controls = ExperimentSpec.CONTROLS.stream().filter(filled.controls()::contains).toList();
         return new ExperimentSpec(filled.schemaVersion(), filled.model(), filled.dataset(), filled.training(),
-                sorted, filled.rewind(), filled.evaluation());
+                sorted, filled.rewind(), filled.evaluation(), filled.initializer(), controls);
     }
 
     public static JsonNode tree(ExperimentSpec spec) {

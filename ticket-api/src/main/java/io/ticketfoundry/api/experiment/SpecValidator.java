@@ -3,6 +3,7 @@ package io.ticketfoundry.api.experiment;
 import io.ticketfoundry.api.web.FieldProblem;
 import io.ticketfoundry.common.spec.EvaluationSpec;
 import io.ticketfoundry.common.spec.ExperimentSpec;
+import io.ticketfoundry.common.spec.LearningRateSchedule;
 import io.ticketfoundry.common.spec.ModelCatalog;
 import io.ticketfoundry.common.spec.PruningSpec;
 import io.ticketfoundry.common.spec.RewindSpec;
@@ -234,12 +235,24 @@ public final class SpecValidator {
         checkPruning(spec.pruning(), model.orElse(null), root + ".pruning", problems);
         checkRewind(spec.rewind(), spec.training(), root + ".rewind", problems);
         checkEvaluation(spec.evaluation(), root + ".evaluation", problems);
+        if (!ExperimentSpec.INITIALIZERS.contains(spec.initializer())) {
+            problems.add(new FieldProblem(root + ".initializer", "must be one of " + String.join(", ", ExperimentSpec.INITIALIZERS)));
+        }
+        Set<String> controls = new HashSet<>();
+        for (int i = 0; i < spec.controls().size(); i++) {
+            String control = spec.controls().get(i);
+            if (!ExperimentSpec.CONTROLS.contains(control)) {
+                problems.add(new FieldProblem(root + ".controls[" + i + "]", "must be one of " + String.join(", ", ExperimentSpec.CONTROLS)));
+            } else if (!controls.add(control)) {
+                problems.add(new FieldProblem(root + ".controls[" + i + "]", "names " + control + " twice"));
+            }
+        }
         return problems;
     }
 
     private static void checkTraining(TrainingSpec training, String path, List<FieldProblem> problems) {
-        if (!List.of(TrainingSpec.SGD, TrainingSpec.ADAM).contains(training.optimizer())) {
-            problems.add(new FieldProblem(path + ".optimizer", "must be one of sgd, adam"));
+        if (!List.of(TrainingSpec.SGD, TrainingSpec.ADAM, TrainingSpec.ADAMW).contains(training.optimizer())) {
+            problems.add(new FieldProblem(path + ".optimizer", "must be one of sgd, adam, adamw"));
         }
         if (!(Double.isFinite(training.learningRate()) && training.learningRate() > 0)) {
             problems.add(new FieldProblem(path + ".learningRate", "must be a finite number > 0"));
@@ -255,6 +268,50 @@ public final class SpecValidator {
         }
         if (training.epochs() < 1 || training.epochs() > MAX_EPOCHS) {
             problems.add(new FieldProblem(path + ".epochs", "must be between 1 and " + MAX_EPOCHS));
+        }
+        if (training.nesterov() && !(TrainingSpec.SGD.equals(training.optimizer()) && training.momentum() > 0)) {
+            problems.add(new FieldProblem(path + ".nesterov", "needs optimizer sgd with momentum > 0"));
+        }
+        checkSchedule(training.schedule(), training, path + ".schedule", problems);
+    }
+
+    private static void checkSchedule(LearningRateSchedule schedule, TrainingSpec training, String path,
+            List<FieldProblem> problems) {
+        List<String> kinds = List.of(LearningRateSchedule.CONSTANT, LearningRateSchedule.STEP, LearningRateSchedule.COSINE);
+        List<String> units = List.of(LearningRateSchedule.EPOCHS, LearningRateSchedule.ITERATIONS);
+        if (!kinds.contains(schedule.kind())) {
+            problems.add(new FieldProblem(path + ".kind", "must be one of " + String.join(", ", kinds)));
+        }
+        if (!units.contains(schedule.unit())) {
+            problems.add(new FieldProblem(path + ".unit", "must be one of epochs, iterations"));
+        }
+        if (!units.contains(schedule.warmupUnit())) {
+            problems.add(new FieldProblem(path + ".warmupUnit", "must be one of epochs, iterations"));
+        }
+        if (!(Double.isFinite(schedule.gamma()) && schedule.gamma() > 0 && schedule.gamma() <= 1)) {
+            problems.add(new FieldProblem(path + ".gamma", "must be > 0 and <= 1"));
+        }
+        if (LearningRateSchedule.STEP.equals(schedule.kind()) && schedule.milestones().isEmpty()) {
+            problems.add(new FieldProblem(path + ".milestones", "must name at least one step for kind step"));
+        }
+        if (!schedule.milestones().isEmpty() && !LearningRateSchedule.STEP.equals(schedule.kind())) {
+            problems.add(new FieldProblem(path + ".milestones", "are only used by kind step"));
+        }
+        int previous = 0;
+        for (int i = 0; i < schedule.milestones().size(); i++) {
+            int milestone = schedule.milestones().get(i);
+            if (milestone <= previous) {
+                problems.add(new FieldProblem(path + ".milestones[" + i + "]", "must be > 0 and above the milestone before it"));
+            } else if (LearningRateSchedule.EPOCHS.equals(schedule.unit()) && milestone >= training.epochs()) {
+                problems.add(new FieldProblem(path + ".milestones[" + i + "]",
+                        "must be below the training budget of " + training.epochs() + " epochs"));
+            }
+            previous = Math.max(previous, milestone);
+        }
+        if (schedule.warmup() < 0) {
+            problems.add(new FieldProblem(path + ".warmup", "must be >= 0"));
+        } else if (LearningRateSchedule.EPOCHS.equals(schedule.warmupUnit()) && schedule.warmup() > training.epochs()) {
+            problems.add(new FieldProblem(path + ".warmup", "must be at most the training budget of " + training.epochs() + " epochs"));
         }
     }
 
@@ -292,12 +349,29 @@ public final class SpecValidator {
                 problems.add(new FieldProblem(elementPath, "is also given a fraction in layerFractions"));
             }
         }
-        if (model != null && pruning.levels() > 0 && seen.containsAll(model.prunableTensors())) {
+        if (model != null && (pruning.levels() > 0 || pruning.targetSparsity() != null)
+                && seen.containsAll(model.prunableTensors())) {
             problems.add(new FieldProblem(path + ".ignore", "leaves nothing to prune"));
+        }
+        if (pruning.targetSparsity() != null && !(pruning.targetSparsity() > 0 && pruning.targetSparsity() < 1)) {
+            problems.add(new FieldProblem(path + ".targetSparsity", "must be > 0 and < 1"));
+        }
+        if (!List.of(PruningSpec.IGNORED_EXCLUDED, PruningSpec.IGNORED_INCLUDED).contains(pruning.counting())) {
+            problems.add(new FieldProblem(path + ".counting", "must be one of ignored-excluded, ignored-included"));
+        } else if (PruningSpec.IGNORED_INCLUDED.equals(pruning.counting()) && !PruningSpec.GLOBAL.equals(pruning.scope())) {
+            problems.add(new FieldProblem(path + ".counting", "ignored-included (open_lth's convention) applies to scope global only"));
+        }
+        if (!List.of(PruningSpec.IMP, PruningSpec.OMP).contains(pruning.strategy())) {
+            problems.add(new FieldProblem(path + ".strategy", "must be one of imp, omp"));
+        } else if (PruningSpec.OMP.equals(pruning.strategy()) && pruning.targetSparsity() == null) {
+            problems.add(new FieldProblem(path + ".targetSparsity", "is required by strategy omp (one-shot pruning to it)"));
         }
     }
 
     private static void checkRewind(RewindSpec rewind, TrainingSpec training, String path, List<FieldProblem> problems) {
+        if (!List.of(RewindSpec.REWIND, RewindSpec.REINIT).contains(rewind.mode())) {
+            problems.add(new FieldProblem(path + ".mode", "must be one of rewind, reinit"));
+        }
         boolean knownUnit = List.of(RewindSpec.ITERATIONS, RewindSpec.EPOCHS).contains(rewind.unit());
         if (!knownUnit) {
             problems.add(new FieldProblem(path + ".unit", "must be one of iterations, epochs"));

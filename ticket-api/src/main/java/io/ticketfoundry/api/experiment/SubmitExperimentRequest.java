@@ -17,5 +17,12 @@ public record SubmitExperimentRequest(
         JsonNode spec,
         @ArraySchema(arraySchema = @Schema(description = "replicate seeds, 1 to 32 distinct; default [0]"),
                 schema = @Schema(type = "integer", format = "int64"))
-        JsonNode seeds) {
+        JsonNode seeds,
+        @Schema(description = "a preset name (GET /api/v1/presets); spec is then deep-merged over the preset's spec",
+                type = "string", example = "open-lth-lenet-300-100")
+        JsonNode preset) {
+
+    public SubmitExperimentRequest(JsonNode name, JsonNode spec, JsonNode seeds) {
+        this(name, spec, seeds, null);
+    }
 }

@@ -25,15 +25,29 @@ public class JobQueue {
 
     public static final String DEFAULT_POOL = "default";
     public static final String KIND_IMP_LEVEL = "imp-level";
+    public static final String KIND_CONTROL = "control";
 
     /** A job as a lease hands it out. */
     public record LeasedJob(UUID id, UUID experimentId, String kind, long seed, int level, UUID parentTicketId,
-            int attempts, long fencingToken, Instant leaseExpiresAt) {
+            int attempts, long fencingToken, Instant leaseExpiresAt, String control) {
     }
 
     /** A job locked for the rest of the transaction by a worker that holds its current lease. */
     public record HeldJob(UUID id, UUID experimentId, String kind, long seed, int level, UUID parentTicketId,
-            String pool, int attempts, int maxAttempts, long fencingToken, String leaseOwner, boolean cancelRequested) {
+            String pool, int attempts, int maxAttempts, long fencingToken, String leaseOwner, boolean cancelRequested,
+            String control) {
+
+        /** A held job without a control (IMP levels). */
+        public HeldJob(UUID id, UUID experimentId, String kind, long seed, int level, UUID parentTicketId, String pool,
+                int attempts, int maxAttempts, long fencingToken, String leaseOwner, boolean cancelRequested) {
+            this(id, experimentId, kind, seed, level, parentTicketId, pool, attempts, maxAttempts, fencingToken,
+                    leaseOwner, cancelRequested, null);
+        }
+
+        /** The kind of ticket this job records: imp, or control-&lt;control&gt;. */
+        public String ticketKind() {
+            return control == null ? "imp" : "control-" + control;
+        }
     }
 
     /** How {@link #fail} left a job: its status and, when queued again, when it becomes available. */
@@ -75,6 +89,29 @@ public class JobQueue {
         return id;
     }
 
+    /**
+     * Queues the job that trains {@code control} (reinit, layer-permuted, global-permuted) of the
+     * IMP ticket {@code ticketId} (level {@code level} of replicate {@code seed}); the ticket's
+     * files are its inputs. Joins the caller's transaction.
+     */
+    public UUID enqueueControl(UUID experimentId, long seed, int level, UUID ticketId, String control, String pool) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, pool, status, max_attempts, control)
+                VALUES (:id, :experiment, 'control', :seed, :level, :parent, :pool, 'queued', :maxAttempts, :control)""")
+                .param("id", id)
+                .param("experiment", experimentId)
+                .param("seed", seed)
+                .param("level", level)
+                .param("parent", ticketId)
+                .param("pool", pool)
+                .param("maxAttempts", properties.queue().maxAttempts())
+                .param("control", control)
+                .update();
+        recordInputs(id, ticketId);
+        return id;
+    }
+
     /** Records the parent ticket's mask, trained weights and rewind point as inputs the job may download. */
     void recordInputs(UUID jobId, UUID parentTicketId) {
         if (parentTicketId == null) {
@@ -111,7 +148,8 @@ public class JobQueue {
                              ORDER BY available_at, created_at
                              LIMIT 1
                              FOR UPDATE SKIP LOCKED)
-                RETURNING id, experiment_id, kind, seed, level, parent_ticket_id, attempts, fencing_token, lease_expires_at""")
+                RETURNING id, experiment_id, kind, seed, level, parent_ticket_id, attempts, fencing_token, lease_expires_at,
+                          control""")
                 .param("worker", workerId)
                 .param("token", tokenId)
                 .param("leaseMillis", properties.queue().leaseDuration().toMillis())
@@ -125,7 +163,8 @@ public class JobQueue {
                         rs.getObject("parent_ticket_id", UUID.class),
                         rs.getInt("attempts"),
                         rs.getLong("fencing_token"),
-                        instant(rs, "lease_expires_at")))
+                        instant(rs, "lease_expires_at"),
+                        rs.getString("control")))
                 .optional();
         leased.ifPresent(job -> recordInputs(job.id(), job.parentTicketId()));
         return leased;
@@ -175,7 +214,7 @@ public class JobQueue {
         }
         Row row = jdbc.sql("""
                 SELECT id, experiment_id, kind, seed, level, parent_ticket_id, pool, attempts, max_attempts,
-                       fencing_token, lease_owner, cancel_requested, status, leased_by_token,
+                       fencing_token, lease_owner, cancel_requested, status, leased_by_token, control,
                        lease_expires_at <= now() AS expired
                 FROM job WHERE id = :id FOR UPDATE""")
                 .param("id", jobId)
@@ -191,7 +230,8 @@ public class JobQueue {
                         rs.getInt("max_attempts"),
                         rs.getLong("fencing_token"),
                         rs.getString("lease_owner"),
-                        rs.getBoolean("cancel_requested")),
+                        rs.getBoolean("cancel_requested"),
+                        rs.getString("control")),
                         rs.getString("status"),
                         rs.getObject("leased_by_token", UUID.class),
                         rs.getBoolean("expired")))

@@ -17,7 +17,9 @@ import io.ticketfoundry.common.protocol.HeartbeatResponse;
 import io.ticketfoundry.common.protocol.JobInputs;
 import io.ticketfoundry.common.protocol.Lease;
 import io.ticketfoundry.common.protocol.LeaseRequest;
+import io.ticketfoundry.common.protocol.TicketReport;
 import io.ticketfoundry.common.spec.ExperimentSpec;
+import io.ticketfoundry.common.spec.PruningSpec;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.Optional;
@@ -94,7 +96,7 @@ public class WorkerService {
                     .optional().orElse(null);
             long leaseSeconds = properties.queue().leaseDuration().toSeconds();
             return new Lease(job.id(), job.fencingToken(), job.kind(), job.attempts(), job.leaseExpiresAt(),
-                    Math.max(1, leaseSeconds / 3), job.experimentId(), job.seed(), job.level(), spec, inputs);
+                    Math.max(1, leaseSeconds / 3), job.experimentId(), job.seed(), job.level(), spec, inputs, job.control());
         }));
     }
 
@@ -155,9 +157,16 @@ public class WorkerService {
             UUID ticketId = tickets.record(job, request.ticket());
             queue.markSucceeded(jobId);
             UUID next = null;
-            if (!job.cancelRequested() && JobQueue.KIND_IMP_LEVEL.equals(job.kind())
-                    && job.level() < pruningLevels(job.experimentId())) {
-                next = queue.enqueueImpLevel(job.experimentId(), job.seed(), job.level() + 1, ticketId, job.pool());
+            if (!job.cancelRequested() && JobQueue.KIND_IMP_LEVEL.equals(job.kind())) {
+                ExperimentSpec spec = resolvedSpec(job.experimentId());
+                if (continues(spec.pruning(), job.level(), request.ticket())) {
+                    next = queue.enqueueImpLevel(job.experimentId(), job.seed(), job.level() + 1, ticketId, job.pool());
+                }
+                if (job.level() >= 1) {
+                    for (String control : spec.controls()) {
+                        queue.enqueueControl(job.experimentId(), job.seed(), job.level(), ticketId, control, job.pool());
+                    }
+                }
             }
             return new JobCompleted(jobId, ticketId, next);
         });
@@ -187,10 +196,28 @@ public class WorkerService {
     public record JobReleased(UUID jobId, String status) {
     }
 
-    private int pruningLevels(UUID experimentId) {
+    /**
+     * Whether another IMP level follows the one that made {@code ticket}: with a target sparsity,
+     * until the ticket's surviving prunable weights are down to
+     * {@code floor((1 − target) × prunable weights)} (at most {@link #MAX_TARGET_LEVELS} levels);
+     * otherwise until {@code levels}.
+     */
+    static boolean continues(PruningSpec pruning, int level, TicketReport ticket) {
+        if (pruning.targetSparsity() == null) {
+            return level < pruning.levels();
+        }
+        long target = java.math.BigDecimal.ONE.subtract(new java.math.BigDecimal(Double.toString(pruning.targetSparsity())))
+                .multiply(java.math.BigDecimal.valueOf(ticket.prunableWeights()))
+                .setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+        return ticket.remainingPrunable() > target && level < MAX_TARGET_LEVELS;
+    }
+
+    /** A safety bound on the levels of a target-sparsity run (0.8^100 is far below any target). */
+    public static final int MAX_TARGET_LEVELS = 100;
+
+    private ExperimentSpec resolvedSpec(UUID experimentId) {
         String resolved = jdbc.sql("SELECT resolved_spec::text FROM experiment WHERE id = :id")
                 .param("id", experimentId).query(String.class).single();
-        ExperimentSpec spec = json.readValue(resolved, ExperimentSpec.class).withDefaults();
-        return spec.pruning().levels();
+        return json.readValue(resolved, ExperimentSpec.class).withDefaults();
     }
 }

@@ -17,7 +17,7 @@ public class TicketRepository {
     public record TicketRow(UUID id, UUID experimentId, UUID teamId, long seed, int level, UUID parentTicketId,
             UUID jobId, String maskSha256, String rewindSha256, String trainedSha256, long prunableWeights,
             long remainingPrunable, long totalParameters, long remainingTotal, String layersJson,
-            String provenanceJson, java.time.Instant createdAt) {
+            String provenanceJson, java.time.Instant createdAt, String kind) {
     }
 
     /** One {@code metric} row. */
@@ -39,9 +39,9 @@ public class TicketRepository {
         jdbc.sql("""
                 INSERT INTO ticket (id, experiment_id, seed, level, parent_ticket_id, job_id, mask_sha256,
                                     rewind_sha256, trained_sha256, prunable_weights, remaining_prunable,
-                                    total_parameters, remaining_total, layers, provenance)
+                                    total_parameters, remaining_total, layers, provenance, kind)
                 VALUES (:id, :experiment, :seed, :level, :parent, :job, :mask, :rewind, :trained, :prunable,
-                        :remainingPrunable, :total, :remainingTotal, CAST(:layers AS jsonb), CAST(:provenance AS jsonb))""")
+                        :remainingPrunable, :total, :remainingTotal, CAST(:layers AS jsonb), CAST(:provenance AS jsonb), :kind)""")
                 .param("id", t.id())
                 .param("experiment", t.experimentId())
                 .param("seed", t.seed())
@@ -57,6 +57,7 @@ public class TicketRepository {
                 .param("remainingTotal", t.remainingTotal())
                 .param("layers", t.layersJson())
                 .param("provenance", t.provenanceJson())
+                .param("kind", t.kind() == null ? "imp" : t.kind())
                 .update();
     }
 
@@ -74,9 +75,9 @@ public class TicketRepository {
                 .update();
     }
 
-    public boolean existsFor(UUID experimentId, long seed, int level) {
-        return jdbc.sql("SELECT count(*) FROM ticket WHERE experiment_id = :e AND seed = :s AND level = :l")
-                .param("e", experimentId).param("s", seed).param("l", level)
+    public boolean existsFor(UUID experimentId, long seed, int level, String kind) {
+        return jdbc.sql("SELECT count(*) FROM ticket WHERE experiment_id = :e AND seed = :s AND level = :l AND kind = :k")
+                .param("e", experimentId).param("s", seed).param("l", level).param("k", kind)
                 .query(Long.class).single() > 0;
     }
 
@@ -87,7 +88,7 @@ public class TicketRepository {
     public List<TicketRow> listByExperiment(UUID experimentId, Long seed) {
         return jdbc.sql(SELECT_TICKET + """
                  WHERE t.experiment_id = :experiment AND (CAST(:seed AS bigint) IS NULL OR t.seed = :seed)
-                 ORDER BY t.seed, t.level""")
+                 ORDER BY t.seed, t.level, t.kind <> 'imp', t.kind""")
                 .param("experiment", experimentId)
                 .param("seed", seed)
                 .query(TicketRepository::ticket)
@@ -126,6 +127,7 @@ public class TicketRepository {
                 rs.getLong("remaining_total"),
                 rs.getString("layers"),
                 rs.getString("provenance"),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getString("kind"));
     }
 }

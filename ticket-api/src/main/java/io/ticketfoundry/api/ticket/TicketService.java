@@ -80,9 +80,9 @@ public class TicketService {
      */
     public UUID record(JobQueue.HeldJob job, TicketReport report) {
         validate(job, report);
-        if (tickets.existsFor(job.experimentId(), job.seed(), job.level())) {
-            throw ApiException.conflict("experiment " + job.experimentId() + " already has a ticket for seed "
-                    + job.seed() + " at level " + job.level());
+        if (tickets.existsFor(job.experimentId(), job.seed(), job.level(), job.ticketKind())) {
+            throw ApiException.conflict("experiment " + job.experimentId() + " already has a " + job.ticketKind()
+                    + " ticket for seed " + job.seed() + " at level " + job.level());
         }
         Map<String, String> provenance = new TreeMap<>(report.provenance() == null ? Map.of() : report.provenance());
         provenance.put("jobId", job.id().toString());
@@ -96,7 +96,7 @@ public class TicketService {
                 report.maskSha256(), report.rewindSha256(), report.trainedSha256(), report.prunableWeights(),
                 report.remainingPrunable(), report.totalParameters(), report.remainingTotal(),
                 json.writeValueAsString(report.layers() == null ? Map.of() : new TreeMap<>(report.layers())),
-                json.writeValueAsString(provenance), null));
+                json.writeValueAsString(provenance), null, job.ticketKind()));
         for (MetricReport metric : report.metrics() == null ? List.<MetricReport>of() : report.metrics()) {
             tickets.insertMetric(new MetricRow(id, metric.dataset(), metric.split(), metric.name(), metric.value(),
                     json.writeValueAsString(metric.conventions() == null ? Map.of() : metric.conventions()),
@@ -191,7 +191,7 @@ public class TicketService {
         return new TicketViews.Ticket(row.id(), row.experimentId(), row.jobId(), row.seed(), row.level(),
                 row.parentTicketId(), sparsity(row), WeightCount.of(row.prunableWeights(), row.remainingPrunable()),
                 WeightCount.of(row.totalParameters(), row.remainingTotal()), layerViews, metrics,
-                json.readValue(row.provenanceJson(), STRING_MAP), files, row.createdAt());
+                json.readValue(row.provenanceJson(), STRING_MAP), files, row.createdAt(), row.kind());
     }
 
     public TicketList list(UUID experimentId, Long seed, Caller caller) {
@@ -202,7 +202,8 @@ public class TicketService {
                 row.parentTicketId(), sparsity(row), WeightCount.of(row.prunableWeights(), row.remainingPrunable()),
                 WeightCount.of(row.totalParameters(), row.remainingTotal()),
                 headline(metrics.get(row.id()), "accuracy"), headline(metrics.get(row.id()), "ece"),
-                headline(metrics.get(row.id()), "nll"), headline(metrics.get(row.id()), "brier"), row.createdAt()))
+                headline(metrics.get(row.id()), "nll"), headline(metrics.get(row.id()), "brier"), row.createdAt(),
+                row.kind()))
                 .toList());
     }
 
@@ -212,9 +213,11 @@ public class TicketService {
         Map<UUID, List<MetricRow>> metrics = metricsByTicket(rows);
         List<LineageNode> nodes = rows.stream().map(row -> new LineageNode(row.id(), row.level(), row.seed(),
                 sparsity(row), row.parentTicketId(), headline(metrics.get(row.id()), "accuracy"),
-                headline(metrics.get(row.id()), "ece"))).toList();
+                headline(metrics.get(row.id()), "ece"), row.kind())).toList();
+        // an IMP ticket's parent is the level it was pruned from; a control's is the ticket it controls for
         List<LineageEdge> edges = rows.stream().filter(row -> row.parentTicketId() != null)
-                .map(row -> new LineageEdge(row.parentTicketId(), row.id(), "prune")).toList();
+                .map(row -> new LineageEdge(row.parentTicketId(), row.id(), "imp".equals(row.kind()) ? "prune" : "control"))
+                .toList();
         return new Lineage(experimentId, nodes, edges);
     }
 

@@ -30,27 +30,31 @@ public final class TicketViews {
     }
 
     /**
-     * One ticket. {@code sparsity} = 1 − prunable.remaining / prunable.total; {@code allParameters}
-     * counts every parameter including those never pruned (biases, ignored layers).
+     * One ticket ({@code kind} imp, control-reinit, control-layer-permuted or control-global-permuted;
+     * a control's {@code parentTicketId} is the IMP ticket it controls for). {@code sparsity} = 1 −
+     * prunable.remaining / prunable.total; {@code allParameters} counts every parameter including
+     * those never pruned (biases, ignored layers).
      */
     public record Ticket(UUID id, UUID experimentId, UUID jobId, long seed, int level, UUID parentTicketId,
             double sparsity, WeightCount prunable, WeightCount allParameters, Map<String, WeightCount> layers,
-            List<MetricView> metrics, Map<String, String> provenance, TicketArtifacts artifacts, Instant createdAt) {
+            List<MetricView> metrics, Map<String, String> provenance, TicketArtifacts artifacts, Instant createdAt,
+            String kind) {
     }
 
     /** A ticket in a listing; the metrics are the test-split values when reported. */
     public record TicketSummary(UUID id, long seed, int level, UUID parentTicketId, double sparsity,
             WeightCount prunable, WeightCount allParameters, Double accuracy, Double ece, Double nll, Double brier,
-            Instant createdAt) {
+            Instant createdAt, String kind) {
     }
 
     public record TicketList(UUID experimentId, List<TicketSummary> items) {
     }
 
     public record LineageNode(UUID id, int level, long seed, double sparsity, UUID parentTicketId,
-            Double accuracy, Double ece) {
+            Double accuracy, Double ece, String kind) {
     }
 
+    /** {@code prune}: parent level to the level pruned from it; {@code control}: IMP ticket to a control of it. */
     public record LineageEdge(UUID from, UUID to, String kind) {
     }
 

@@ -24,12 +24,12 @@ class SpecValidatorTest {
 
     @Test
     void unknownFieldsAreNamedByTheirFullPath() {
-        assertThat(read("{\"training\":{\"lr\":0.1},\"seed\":3,\"pruning\":{\"fraction\":0.2,\"strategy\":\"x\"}}").problems())
+        assertThat(read("{\"training\":{\"lr\":0.1},\"seed\":3,\"pruning\":{\"fraction\":0.2,\"method\":\"x\"}}").problems())
                 .extracting(FieldProblem::field, FieldProblem::message)
                 .containsExactly(
                         tuple("spec.training.lr", "is not a known field"),
                         tuple("spec.seed", "is not a known field"),
-                        tuple("spec.pruning.strategy", "is not a known field"));
+                        tuple("spec.pruning.method", "is not a known field"));
     }
 
     @Test

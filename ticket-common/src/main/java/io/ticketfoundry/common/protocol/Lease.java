@@ -8,7 +8,10 @@ import java.util.UUID;
 /**
  * A job handed to one worker until {@code leaseExpiresAt} (extended by heartbeats).
  * {@code spec} is the experiment's spec with every default filled in. For an IMP level
- * {@code level > 0}, {@code inputs} names the parent ticket's artifacts to start from.
+ * {@code level > 0}, {@code inputs} names the parent ticket's artifacts to start from. A job of
+ * kind {@value #KIND_CONTROL} trains the control named by {@code control} (one of
+ * {@code ExperimentSpec.CONTROLS}) of the IMP ticket {@code inputs.parentTicketId()}, whose mask
+ * and rewind point {@code inputs} names; {@code control} is null for other kinds.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Lease(
@@ -22,7 +25,16 @@ public record Lease(
         long seed,
         int level,
         ExperimentSpec spec,
-        JobInputs inputs) {
+        JobInputs inputs,
+        String control) {
 
     public static final String KIND_IMP_LEVEL = "imp-level";
+    public static final String KIND_CONTROL = "control";
+
+    /** A lease without a control. */
+    public Lease(UUID jobId, long fencingToken, String kind, int attempt, Instant leaseExpiresAt,
+            long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec, JobInputs inputs) {
+        this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level, spec,
+                inputs, null);
+    }
 }

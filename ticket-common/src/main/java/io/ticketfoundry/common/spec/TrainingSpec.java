@@ -2,7 +2,12 @@ package io.ticketfoundry.common.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** Optimiser and budget of every training run of an experiment (each IMP level retrains with it). */
+/**
+ * Optimiser and budget of every training run of an experiment (each IMP level retrains with it).
+ * {@code nesterov} (SGD with momentum only) and {@code schedule} default to today's behaviour:
+ * plain momentum and a constant learning rate. {@code adamw} is Adam with decoupled weight decay
+ * (Loshchilov &amp; Hutter); {@code adam} adds weight decay to the gradient, as torch.optim.Adam.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingSpec(
         String optimizer,
@@ -10,13 +15,22 @@ public record TrainingSpec(
         Double momentum,
         Double weightDecay,
         Integer batchSize,
-        Integer epochs) {
+        Integer epochs,
+        Boolean nesterov,
+        LearningRateSchedule schedule) {
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
+    public static final String ADAMW = "adamw";
+
+    /** The fields of the first schema; the new ones take their defaults. */
+    public TrainingSpec(String optimizer, Double learningRate, Double momentum, Double weightDecay, Integer batchSize,
+            Integer epochs) {
+        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, null, null);
+    }
 
     public static TrainingSpec defaults() {
-        return new TrainingSpec(SGD, 0.1, 0.0, 0.0, 128, 40);
+        return new TrainingSpec(SGD, 0.1, 0.0, 0.0, 128, 40, false, LearningRateSchedule.defaults());
     }
 
     public TrainingSpec withDefaults() {
@@ -27,6 +41,8 @@ public record TrainingSpec(
                 momentum != null ? momentum : d.momentum(),
                 weightDecay != null ? weightDecay : d.weightDecay(),
                 batchSize != null ? batchSize : d.batchSize(),
-                epochs != null ? epochs : d.epochs());
+                epochs != null ? epochs : d.epochs(),
+                nesterov != null ? nesterov : d.nesterov(),
+                schedule != null ? schedule.withDefaults() : d.schedule());
     }
 }

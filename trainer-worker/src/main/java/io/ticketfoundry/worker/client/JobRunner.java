@@ -48,7 +48,7 @@ public class JobRunner {
     }
 
     public void run(Lease lease) throws InterruptedException {
-        if (!Lease.KIND_IMP_LEVEL.equals(lease.kind())) {
+        if (!Lease.KIND_IMP_LEVEL.equals(lease.kind()) && !Lease.KIND_CONTROL.equals(lease.kind())) {
             failQuietly(lease, "this worker does not run jobs of kind " + lease.kind(), false, false);
             return;
         }
@@ -97,6 +97,9 @@ public class JobRunner {
     private LevelTask fetchInputs(Lease lease, Path jobDir) throws IOException, InterruptedException {
         Path outputDir = Files.createDirectories(jobDir.resolve("out"));
         JobInputs inputs = lease.inputs();
+        if (Lease.KIND_CONTROL.equals(lease.kind()) && (inputs == null || lease.control() == null)) {
+            throw new IllegalArgumentException("a control job needs its control and the controlled ticket's inputs");
+        }
         if (lease.level() == 0 || inputs == null) {
             return new LevelTask(lease.spec(), lease.seed(), lease.level(), null, null, null, outputDir);
         }
@@ -107,7 +110,8 @@ public class JobRunner {
         client.download(lease.jobId(), lease.fencingToken(), inputs.parentMaskSha256(), mask);
         client.download(lease.jobId(), lease.fencingToken(), inputs.parentWeightsSha256(), weights);
         client.download(lease.jobId(), lease.fencingToken(), inputs.rewindSha256(), rewind);
-        return new LevelTask(lease.spec(), lease.seed(), lease.level(), mask, weights, rewind, outputDir);
+        return new LevelTask(lease.spec(), lease.seed(), lease.level(), mask, weights, rewind, outputDir,
+                Lease.KIND_CONTROL.equals(lease.kind()) ? lease.control() : null);
     }
 
     private void complete(Lease lease, LevelOutcome outcome) throws IOException, InterruptedException {

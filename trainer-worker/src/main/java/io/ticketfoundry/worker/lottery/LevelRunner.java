@@ -5,7 +5,11 @@ import io.ticketfoundry.common.protocol.LayerDensity;
 import io.ticketfoundry.common.protocol.MetricReport;
 import io.ticketfoundry.common.protocol.Progress;
 import io.ticketfoundry.common.spec.ExperimentSpec;
+import io.ticketfoundry.common.spec.PruningSpec;
 import io.ticketfoundry.common.spec.RewindSpec;
+import io.ticketfoundry.worker.Seeds;
+import io.ticketfoundry.worker.model.Initializers;
+import io.ticketfoundry.worker.prune.ControlMasks;
 import io.ticketfoundry.worker.data.DatasetLoader;
 import io.ticketfoundry.worker.data.InMemoryDataset;
 import io.ticketfoundry.worker.data.Split;
@@ -103,18 +107,38 @@ public final class LevelRunner {
             Mask mask;
             Weights start;
             long startStep;
-            if (level == 0) {
+            Weights newRewind = null; // new random weights a level starts from (reinit, controls)
+            if (task.control() != null) {
+                Mask ticketMask = CheckpointFiles.readMask(task.parentMask(), model);
+                phases.enter("prune");
+                mask = ControlMasks.build(task.control(), ticketMask, spec.pruning().ignore(), task.seed(), level);
+                if (ExperimentSpec.CONTROL_LAYER_PERMUTED.equals(task.control())) {
+                    start = Rewinding.resetTo(CheckpointFiles.readWeights(task.rewindPoint(), model), mask);
+                    startStep = rewindStep;
+                } else {
+                    newRewind = Initializers.create(spec.initializer(), model,
+                            ControlMasks.weightSeed(task.control(), task.seed(), level));
+                    start = Rewinding.resetTo(newRewind, mask);
+                    startStep = 0;
+                }
+            } else if (level == 0) {
                 mask = Mask.allOnes(model);
-                start = model.initialWeights(task.seed());
+                start = Initializers.create(spec.initializer(), model, task.seed());
                 startStep = 0;
             } else {
                 Mask parentMask = CheckpointFiles.readMask(task.parentMask(), model);
                 Weights parentWeights = CheckpointFiles.readWeights(task.parentWeights(), model);
-                Weights rewindPoint = CheckpointFiles.readWeights(task.rewindPoint(), model);
                 phases.enter("prune");
-                mask = MagnitudePruning.prune(parentWeights, parentMask, spec.pruning());
-                start = Rewinding.resetTo(rewindPoint, mask);
-                startStep = rewindStep;
+                mask = pruneLevel(spec.pruning(), parentWeights, parentMask);
+                if (RewindSpec.REINIT.equals(spec.rewind().mode())) {
+                    newRewind = Initializers.create(spec.initializer(), model, Seeds.derive(task.seed(), "reinit", level));
+                    start = Rewinding.resetTo(newRewind, mask);
+                    startStep = 0;
+                } else {
+                    Weights rewindPoint = CheckpointFiles.readWeights(task.rewindPoint(), model);
+                    start = Rewinding.resetTo(rewindPoint, mask);
+                    startStep = rewindStep;
+                }
             }
 
             phases.enter("train");
@@ -139,7 +163,7 @@ public final class LevelRunner {
                     .evaluate(model, result.weights(), test, spec.evaluation().eceBins());
 
             phases.enter("write");
-            Map<String, String> provenance = provenance(spec, task, rewindStep, perEpoch, result);
+            Map<String, String> provenance = provenance(spec, model, task, rewindStep, perEpoch, result);
             Map<String, String> fileMetadata = fileMetadata(spec, task);
             Path out = Files.createDirectories(task.outputDir());
             Path rewindPath;
@@ -147,6 +171,9 @@ public final class LevelRunner {
                 rewindPath = out.resolve(REWIND_FILE);
                 CheckpointFiles.writeWeights(capture.captured(), rewindPath,
                         with(fileMetadata, "kind", "rewind", "step", String.valueOf(rewindStep)));
+            } else if (newRewind != null) {
+                rewindPath = out.resolve(REWIND_FILE);
+                CheckpointFiles.writeWeights(newRewind, rewindPath, with(fileMetadata, "kind", "rewind", "step", "0"));
             } else {
                 rewindPath = task.rewindPoint();
             }
@@ -163,10 +190,32 @@ public final class LevelRunner {
             long totalParameters = model.totalParameterCount();
             long pruned = mask.total() - mask.remaining();
             phases.enter("done");
-            return new LevelOutcome(level, maskPath, rewindPath, level == 0, trainedPath,
+            return new LevelOutcome(level, maskPath, rewindPath, level == 0 || newRewind != null, trainedPath,
                     mask.total(), mask.remaining(), totalParameters, totalParameters - pruned,
                     layers, metrics, provenance, result.finalStep() - startStep, result.lastEpochMeanLoss());
         }
+    }
+
+    /**
+     * The mask of an IMP level L ≥ 1. Without a target sparsity, an ordinary round. With one, the
+     * level that would pass the target prunes exactly to it instead; strategy {@code omp} prunes
+     * to it at once (level 1).
+     */
+    static Mask pruneLevel(PruningSpec pruning, Weights parentWeights, Mask parentMask) {
+        if (pruning.targetSparsity() == null) {
+            if (PruningSpec.OMP.equals(pruning.strategy())) {
+                throw new IllegalArgumentException("pruning.strategy omp needs pruning.targetSparsity");
+            }
+            return MagnitudePruning.prune(parentWeights, parentMask, pruning);
+        }
+        long target = MagnitudePruning.targetRemaining(parentMask.total(), pruning.targetSparsity());
+        if (PruningSpec.OMP.equals(pruning.strategy())) {
+            return MagnitudePruning.pruneToRemaining(parentWeights, parentMask, pruning, target);
+        }
+        Mask ordinary = MagnitudePruning.prune(parentWeights, parentMask, pruning);
+        return ordinary.remaining() < target
+                ? MagnitudePruning.pruneToRemaining(parentWeights, parentMask, pruning, target)
+                : ordinary;
     }
 
     static long rewindStep(RewindSpec rewind, long iterationsPerEpoch) {
@@ -182,7 +231,7 @@ public final class LevelRunner {
         };
     }
 
-    private Map<String, String> provenance(ExperimentSpec spec, LevelTask task, long rewindStep, long perEpoch,
+    private Map<String, String> provenance(ExperimentSpec spec, ModelDefinition model, LevelTask task, long rewindStep, long perEpoch,
             TrainingResult result) {
         Map<String, String> values = new LinkedHashMap<>(Provenance.environment(workerId));
         values.put("model", spec.model());
@@ -193,13 +242,23 @@ public final class LevelRunner {
         values.put("rewindStepIterations", String.valueOf(rewindStep));
         values.put("iterationsPerEpoch", String.valueOf(perEpoch));
         values.put("finalStep", String.valueOf(result.finalStep()));
-        values.put("pruneCounting", MagnitudePruning.COUNTING_CONVENTION);
+        values.put("pruneCounting", spec.pruning().counting());
+        values.put("pruneStrategy", spec.pruning().strategy());
+        if (spec.pruning().targetSparsity() != null) {
+            values.put("targetSparsity", String.valueOf(spec.pruning().targetSparsity()));
+            values.put("targetRounding", "remaining = floor((1 - targetSparsity) x prunable weights), exact decimal");
+        }
+        values.put("rewindMode", spec.rewind().mode());
+        if (task.control() != null) {
+            values.put("control", task.control());
+        }
         values.put("pruneRounding", "ceil(fraction x remaining), exact decimal product, per group");
         values.put("pruneTieBreak", "tensor order, then flat row-major index");
         values.put("retrainFrom", "rewind step (open_lth)");
         values.put("dataOrder", "permutation per (seed, level, epoch); last batch partial");
-        values.put("init", Initialization.describe(models.get(spec.model()), Initializer.DEFAULT));
-        values.put("optimizerImpl", "DJL " + spec.training().optimizer() + ", constant learning rate");
+        values.put("init", Initializers.describe(spec.initializer(), model));
+        values.put("optimizerImpl", "DJL " + (spec.training().nesterov() ? "nag (sgd nesterov)" : spec.training().optimizer())
+                + ", learning-rate schedule " + spec.training().schedule().kind());
         return values;
     }
 

@@ -8,6 +8,9 @@ import java.util.Objects;
  * One IMP level to run. At level 0 the three input paths are null (the level starts from the
  * seeded initialisation); at level L ≥ 1 they name level L−1's mask and trained weights and the
  * experiment's rewind point (written by level 0). Outputs go to {@code outputDir}.
+ *
+ * <p>A control job ({@code control} not null, level ≥ 1) trains a control of the IMP ticket of
+ * the same level: {@code parentMask} is that ticket's mask, {@code rewindPoint} its rewind point.
  */
 public record LevelTask(
         ExperimentSpec resolvedSpec,
@@ -16,7 +19,14 @@ public record LevelTask(
         Path parentMask,
         Path parentWeights,
         Path rewindPoint,
-        Path outputDir) {
+        Path outputDir,
+        String control) {
+
+    /** An IMP level (no control). */
+    public LevelTask(ExperimentSpec resolvedSpec, long seed, int level, Path parentMask, Path parentWeights,
+            Path rewindPoint, Path outputDir) {
+        this(resolvedSpec, seed, level, parentMask, parentWeights, rewindPoint, outputDir, null);
+    }
 
     public LevelTask {
         Objects.requireNonNull(resolvedSpec, "resolvedSpec");
@@ -26,6 +36,9 @@ public record LevelTask(
         }
         if (level > 0 && (parentMask == null || parentWeights == null || rewindPoint == null)) {
             throw new IllegalArgumentException("level " + level + " needs parentMask, parentWeights and rewindPoint");
+        }
+        if (control != null && level == 0) {
+            throw new IllegalArgumentException("a control (" + control + ") needs a ticket of level >= 1");
         }
     }
 

@@ -98,7 +98,7 @@ public final class TrainingLoop {
             djlModel.setBlock(network.block());
             // One device: by default DJL would take every GPU, and this loop does not split batches.
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(OptimizerFactory.create(training))
+                    .optOptimizer(OptimizerFactory.create(training, perEpoch, totalSteps(), startStep))
                     .optDevices(new Device[] {djlModel.getNDManager().getDevice()});
             try (Trainer trainer = djlModel.newTrainer(config)) {
                 network.initializeWith(initialWeights);
