@@ -1,11 +1,11 @@
 package io.ticketfoundry.worker.train;
 
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.ticketfoundry.common.spec.TrainingSpec;
 
 /**
- * DJL optimizers for a training spec, at a constant learning rate. Weight decay is L2 added to the
+ * Optimizers for a training spec, at a constant learning rate: {@link StatefulOptimizer}, which
+ * makes DJL's SGD and Adam updates but keeps its state where a checkpoint can reach it. Weight decay is L2 added to the
  * gradient (as {@code torch.optim.SGD/Adam(weight_decay=...)}); Adam uses β = (0.9, 0.999),
  * ε = 1e-8 and ignores {@code momentum}.
  */
@@ -14,7 +14,7 @@ public final class OptimizerFactory {
     private OptimizerFactory() {
     }
 
-    public static Optimizer create(TrainingSpec training) {
+    public static StatefulOptimizer create(TrainingSpec training) {
         TrainingSpec spec = training.withDefaults();
         float lr = spec.learningRate().floatValue();
         float weightDecay = spec.weightDecay().floatValue();
@@ -24,16 +24,12 @@ public final class OptimizerFactory {
         }
         Tracker constant = Tracker.fixed(lr);
         return switch (spec.optimizer()) {
-            case TrainingSpec.SGD -> Optimizer.sgd()
+            case TrainingSpec.SGD -> StatefulOptimizer.sgd(spec.momentum().floatValue())
                     .setLearningRateTracker(constant)
-                    .optMomentum(spec.momentum().floatValue())
                     .optWeightDecays(weightDecay)
                     .build();
-            case TrainingSpec.ADAM -> Optimizer.adam()
-                    .optLearningRateTracker(constant)
-                    .optBeta1(0.9f)
-                    .optBeta2(0.999f)
-                    .optEpsilon(1e-8f)
+            case TrainingSpec.ADAM -> StatefulOptimizer.adam(0.9f, 0.999f, 1e-8f)
+                    .setLearningRateTracker(constant)
                     .optWeightDecays(weightDecay)
                     .build();
             default -> throw new IllegalArgumentException("unknown optimizer \"" + spec.optimizer() + "\"; expected "
