@@ -20,7 +20,16 @@ public record Lease(
         long seed,
         int level,
         ExperimentSpec spec,
-        JobInputs inputs) {
+        JobInputs inputs,
+        JobCheckpoint checkpoint) {
 
     public static final String KIND_IMP_LEVEL = "imp-level";
+
+    /** A lease with nothing to resume from. */
+    public Lease(UUID jobId, long fencingToken, String kind, int attempt, Instant leaseExpiresAt,
+            long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec,
+            JobInputs inputs) {
+        this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level,
+                spec, inputs, null);
+    }
 }
