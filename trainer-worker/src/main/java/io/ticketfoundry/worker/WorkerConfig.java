@@ -9,7 +9,11 @@ import java.util.Map;
 
 /**
  * The worker's settings, from environment variables (the names docker-compose.yml uses):
- * TF_API_URL, TF_WORKER_TOKEN, TF_WORKER_ID, TF_DATASET_ROOT, TF_WORK_DIR, TF_POLL_INTERVAL_SECONDS.
+ * TF_API_URL, TF_WORKER_TOKEN, TF_WORKER_ID, TF_DATASET_ROOT, TF_WORK_DIR, TF_POLL_INTERVAL_SECONDS,
+ * TF_CHECKPOINT_EVERY_EPOCHS (default 1; 0 turns epoch checkpoints off) and
+ * TF_CHECKPOINT_MIN_INTERVAL_SECONDS (default 30: a level whose epochs are quicker than that
+ * checkpoints less often). Checkpoints never change a level's result, so they are a worker
+ * setting, not part of an experiment's spec or identity.
  */
 public record WorkerConfig(
         URI apiUrl,
@@ -17,7 +21,9 @@ public record WorkerConfig(
         String workerId,
         Path datasetRoot,
         Path workDir,
-        Duration pollInterval) {
+        Duration pollInterval,
+        int checkpointEveryEpochs,
+        Duration checkpointMinInterval) {
 
     public static final String API_URL = "TF_API_URL";
     public static final String WORKER_TOKEN = "TF_WORKER_TOKEN";
@@ -25,6 +31,13 @@ public record WorkerConfig(
     public static final String DATASET_ROOT = "TF_DATASET_ROOT";
     public static final String WORK_DIR = "TF_WORK_DIR";
     public static final String POLL_INTERVAL_SECONDS = "TF_POLL_INTERVAL_SECONDS";
+    public static final String CHECKPOINT_EVERY_EPOCHS = "TF_CHECKPOINT_EVERY_EPOCHS";
+    public static final String CHECKPOINT_MIN_INTERVAL_SECONDS = "TF_CHECKPOINT_MIN_INTERVAL_SECONDS";
+
+    /** Settings with the default checkpoint policy. */
+    public WorkerConfig(URI apiUrl, String token, String workerId, Path datasetRoot, Path workDir, Duration pollInterval) {
+        this(apiUrl, token, workerId, datasetRoot, workDir, pollInterval, 1, Duration.ofSeconds(30));
+    }
 
     public static WorkerConfig fromEnvironment(Map<String, String> env) {
         String token = env.get(WORKER_TOKEN);
@@ -39,7 +52,17 @@ public record WorkerConfig(
                 env.getOrDefault(WORKER_ID, defaultWorkerId()),
                 Path.of(env.getOrDefault(DATASET_ROOT, "/usr/share/datasets")),
                 Path.of(env.getOrDefault(WORK_DIR, "data/worker")),
-                Duration.ofMillis((long) (Double.parseDouble(env.getOrDefault(POLL_INTERVAL_SECONDS, "2")) * 1000)));
+                Duration.ofMillis((long) (Double.parseDouble(env.getOrDefault(POLL_INTERVAL_SECONDS, "2")) * 1000)),
+                nonNegative(CHECKPOINT_EVERY_EPOCHS, Integer.parseInt(env.getOrDefault(CHECKPOINT_EVERY_EPOCHS, "1").trim())),
+                Duration.ofMillis(nonNegative(CHECKPOINT_MIN_INTERVAL_SECONDS, (long) (Double.parseDouble(
+                        env.getOrDefault(CHECKPOINT_MIN_INTERVAL_SECONDS, "30").trim()) * 1000))));
+    }
+
+    private static <N extends Number> N nonNegative(String name, N value) {
+        if (value.doubleValue() < 0) {
+            throw new IllegalArgumentException(name + " must be 0 or more, is " + value);
+        }
+        return value;
     }
 
     private static String defaultWorkerId() {

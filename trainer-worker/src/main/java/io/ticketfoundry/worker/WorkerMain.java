@@ -35,6 +35,7 @@ public final class WorkerMain implements Runnable {
         LevelRunner levelRunner = LevelRunner.builder()
                 .setDatasetRoot(config.datasetRoot())
                 .setWorkerId(config.workerId())
+                .optCheckpoints(config.checkpointEveryEpochs(), config.checkpointMinInterval())
                 .build();
         this.jobRunner = new JobRunner(client, levelRunner, config.workDir(), this::touchAliveQuietly, () -> !running);
     }

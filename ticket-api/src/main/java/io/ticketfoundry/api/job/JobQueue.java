@@ -3,6 +3,7 @@ package io.ticketfoundry.api.job;
 import io.ticketfoundry.api.config.FoundryProperties;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
+import io.ticketfoundry.common.protocol.JobCheckpoint;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -355,6 +356,31 @@ public class JobQueue {
             default -> throw ApiException.conflict("job " + jobId + " already ended as " + status);
         }
         return jdbc.sql("SELECT status FROM job WHERE id = :id").param("id", jobId).query(String.class).single();
+    }
+
+    /** Keeps {@code sha256} as the job's checkpoint unless one of a later step is recorded; returns the latest. */
+    public JobCheckpoint recordCheckpoint(UUID jobId, String sha256, int epoch, long step, long fencingToken) {
+        jdbc.sql("""
+                INSERT INTO job_checkpoint (job_id, sha256, epoch, step, fencing_token)
+                VALUES (:job, :sha, :epoch, :step, :token)
+                ON CONFLICT (job_id) DO UPDATE SET sha256 = EXCLUDED.sha256, epoch = EXCLUDED.epoch,
+                        step = EXCLUDED.step, fencing_token = EXCLUDED.fencing_token, recorded_at = now()
+                    WHERE job_checkpoint.step <= EXCLUDED.step""")
+                .param("job", jobId)
+                .param("sha", sha256)
+                .param("epoch", epoch)
+                .param("step", step)
+                .param("token", fencingToken)
+                .update();
+        return latestCheckpoint(jobId).orElseThrow();
+    }
+
+    public Optional<JobCheckpoint> latestCheckpoint(UUID jobId) {
+        return jdbc.sql("SELECT sha256, epoch, step, recorded_at FROM job_checkpoint WHERE job_id = :job")
+                .param("job", jobId)
+                .query((rs, n) -> new JobCheckpoint(rs.getString("sha256"), rs.getInt("epoch"), rs.getLong("step"),
+                        instant(rs, "recorded_at")))
+                .optional();
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -2,6 +2,7 @@ package io.ticketfoundry.api.job;
 
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
+import io.ticketfoundry.common.protocol.JobCheckpoint;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -24,10 +25,13 @@ public class JobService {
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
     };
     private static final String SELECT = """
-            SELECT j.*, j.progress::text AS progress_json, e.team_id, t.id AS ticket_id
+            SELECT j.*, j.progress::text AS progress_json, e.team_id, t.id AS ticket_id,
+                   c.sha256 AS checkpoint_sha256, c.epoch AS checkpoint_epoch, c.step AS checkpoint_step,
+                   c.recorded_at AS checkpoint_recorded_at
             FROM job j
             JOIN experiment e ON e.id = j.experiment_id
             LEFT JOIN ticket t ON t.job_id = j.id
+            LEFT JOIN job_checkpoint c ON c.job_id = j.id
             """;
 
     private final JdbcClient jdbc;
@@ -149,6 +153,9 @@ public class JobService {
                 JobQueue.instant(rs, "available_at"),
                 JobQueue.instant(rs, "created_at"),
                 JobQueue.instant(rs, "updated_at"),
-                JobQueue.instant(rs, "finished_at"));
+                JobQueue.instant(rs, "finished_at"),
+                rs.getString("checkpoint_sha256") == null ? null : new JobCheckpoint(rs.getString("checkpoint_sha256"),
+                        rs.getInt("checkpoint_epoch"), rs.getLong("checkpoint_step"),
+                        JobQueue.instant(rs, "checkpoint_recorded_at")));
     }
 }

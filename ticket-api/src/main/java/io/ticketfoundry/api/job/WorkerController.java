@@ -5,6 +5,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
+import io.ticketfoundry.common.protocol.CheckpointRequest;
+import io.ticketfoundry.common.protocol.JobCheckpoint;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.ReleaseRequest;
@@ -72,6 +74,12 @@ public class WorkerController {
     public ResponseEntity<Resource> download(@PathVariable UUID id, @PathVariable String sha256,
             @RequestHeader(WorkerHeaders.FENCING_TOKEN) long fencingToken) {
         return worker.download(id, sha256, fencingToken, WorkerService.requireWorker());
+    }
+
+    @PostMapping("/jobs/{id}/checkpoint")
+    @Operation(summary = "Record an uploaded epoch checkpoint of the running level; a later lease of the job resumes from it")
+    public JobCheckpoint checkpoint(@PathVariable UUID id, @RequestBody CheckpointRequest request) {
+        return worker.checkpoint(id, WorkerService.requireWorker(), request);
     }
 
     @PostMapping("/jobs/{id}/complete")

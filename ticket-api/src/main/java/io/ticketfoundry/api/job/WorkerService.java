@@ -9,6 +9,8 @@ import io.ticketfoundry.api.team.TokenKind;
 import io.ticketfoundry.api.ticket.TicketService;
 import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
+import io.ticketfoundry.common.protocol.CheckpointRequest;
+import io.ticketfoundry.common.protocol.JobCheckpoint;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.ReleaseRequest;
@@ -96,7 +98,8 @@ public class WorkerService {
                     .optional().orElse(null);
             long leaseSeconds = properties.queue().leaseDuration().toSeconds();
             return new Lease(job.id(), job.fencingToken(), job.kind(), job.attempts(), job.leaseExpiresAt(),
-                    Math.max(1, leaseSeconds / 3), job.experimentId(), job.seed(), job.level(), spec, inputs, job.control());
+                    Math.max(1, leaseSeconds / 3), job.experimentId(), job.seed(), job.level(), spec, inputs, job.control(),
+                    queue.latestCheckpoint(job.id()).orElse(null));
         }));
     }
 
@@ -142,6 +145,36 @@ public class WorkerService {
             throw ApiException.notFound("artifact " + sha256 + " of job " + jobId);
         }
         return artifacts.download(sha256, null);
+    }
+
+    /**
+     * Records an epoch checkpoint of a held job: an artifact the job uploaded, taken at
+     * {@code epoch}/{@code step}. The job keeps only its latest checkpoint (by step), which the next
+     * lease of the job carries.
+     */
+    public JobCheckpoint checkpoint(UUID jobId, Caller caller, CheckpointRequest request) {
+        if (request == null) {
+            throw ApiException.invalid("body", "is required");
+        }
+        if (!Sha256.isValid(request.sha256())) {
+            throw ApiException.invalid("sha256", "must be 64 lower-case hex digits");
+        }
+        if (request.epoch() < 1) {
+            throw ApiException.invalid("epoch", "must be 1 or more");
+        }
+        if (request.step() < 1) {
+            throw ApiException.invalid("step", "must be 1 or more");
+        }
+        return transaction.execute(status -> {
+            queue.holdLease(jobId, caller, request.fencingToken());
+            boolean uploaded = jdbc.sql("""
+                    SELECT count(*) FROM job_artifact WHERE job_id = :job AND sha256 = :sha AND role = 'output'""")
+                    .param("job", jobId).param("sha", request.sha256()).query(Long.class).single() > 0;
+            if (!uploaded) {
+                throw ApiException.invalid("sha256", "is not an artifact this job uploaded");
+            }
+            return queue.recordCheckpoint(jobId, request.sha256(), request.epoch(), request.step(), request.fencingToken());
+        });
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.UUID;
  * kind {@value #KIND_CONTROL} trains the control named by {@code control} (one of
  * {@code ExperimentSpec.CONTROLS}) of the IMP ticket {@code inputs.parentTicketId()}, whose mask
  * and rewind point {@code inputs} names; {@code control} is null for other kinds.
+ * {@code checkpoint}, when set, is the latest epoch checkpoint an earlier attempt at the job recorded.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Lease(
@@ -26,15 +27,17 @@ public record Lease(
         int level,
         ExperimentSpec spec,
         JobInputs inputs,
-        String control) {
+        String control,
+        JobCheckpoint checkpoint) {
 
     public static final String KIND_IMP_LEVEL = "imp-level";
     public static final String KIND_CONTROL = "control";
 
-    /** A lease without a control. */
+    /** A lease without a control and with nothing to resume from. */
     public Lease(UUID jobId, long fencingToken, String kind, int attempt, Instant leaseExpiresAt,
-            long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec, JobInputs inputs) {
-        this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level, spec,
-                inputs, null);
+            long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec,
+            JobInputs inputs) {
+        this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level,
+                spec, inputs, null, null);
     }
 }

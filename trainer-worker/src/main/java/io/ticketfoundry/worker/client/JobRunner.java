@@ -1,6 +1,8 @@
 package io.ticketfoundry.worker.client;
 
+import io.ticketfoundry.common.protocol.CheckpointRequest;
 import io.ticketfoundry.common.protocol.CompleteRequest;
+import io.ticketfoundry.common.protocol.JobCheckpoint;
 import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.JobInputs;
 import io.ticketfoundry.common.protocol.Lease;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one leased job to its end: fetch the inputs, train one IMP level while heartbeating,
- * upload the ticket's files, then complete, or fail (cancelled, retryable or not).
+ * upload the ticket's files, then complete, or fail (cancelled, retryable or not). Epoch
+ * checkpoints of the level are uploaded and recorded as they come; a lease that carries one (an
+ * earlier attempt died) resumes the level from it.
  */
 public class JobRunner {
 
@@ -67,6 +71,11 @@ public class JobRunner {
                     public boolean cancelRequested() {
                         return keeper.shouldStop();
                     }
+
+                    @Override
+                    public void checkpoint(Path file, int epoch, long step) {
+                        storeCheckpoint(lease, file, epoch, step);
+                    }
                 });
                 if (keeper.shouldStop()) {
                     stopped(lease, keeper);
@@ -94,7 +103,41 @@ public class JobRunner {
         }
     }
 
+    /** Uploads and records a checkpoint; a failure costs only the resume point, so it is logged, not thrown. */
+    private void storeCheckpoint(Lease lease, Path file, int epoch, long step) {
+        try {
+            String sha256 = client.upload(lease.jobId(), lease.fencingToken(), file).sha256();
+            client.checkpoint(lease.jobId(), new CheckpointRequest(lease.fencingToken(), sha256, epoch, step));
+            log.info("Job {} (seed {}, level {}): checkpoint of epoch {} recorded", lease.jobId(), lease.seed(),
+                    lease.level(), epoch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("Job {}: could not store the checkpoint of epoch {}: {}", lease.jobId(), epoch, e.toString());
+        }
+    }
+
     private LevelTask fetchInputs(Lease lease, Path jobDir) throws IOException, InterruptedException {
+        LevelTask task = fetchLevelInputs(lease, jobDir);
+        JobCheckpoint checkpoint = lease.checkpoint();
+        if (checkpoint == null) {
+            return task;
+        }
+        Path file = Files.createDirectories(jobDir.resolve("in")).resolve("checkpoint.safetensors");
+        try {
+            client.download(lease.jobId(), lease.fencingToken(), checkpoint.sha256(), file);
+        } catch (IOException | RuntimeException e) {
+            // a lost lease shows at the next heartbeat; anything else costs only the resume point
+            log.warn("Job {}: could not fetch checkpoint {} ({}); training the level from its start", lease.jobId(),
+                    checkpoint.sha256(), e.toString());
+            return task;
+        }
+        log.info("Job {} (seed {}, level {}) resumes from the checkpoint of epoch {}", lease.jobId(), lease.seed(),
+                lease.level(), checkpoint.epoch());
+        return task.withResumeCheckpoint(file);
+    }
+
+    private LevelTask fetchLevelInputs(Lease lease, Path jobDir) throws IOException, InterruptedException {
         Path outputDir = Files.createDirectories(jobDir.resolve("out"));
         JobInputs inputs = lease.inputs();
         if (Lease.KIND_CONTROL.equals(lease.kind()) && (inputs == null || lease.control() == null)) {

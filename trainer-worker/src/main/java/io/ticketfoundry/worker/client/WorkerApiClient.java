@@ -1,6 +1,8 @@
 package io.ticketfoundry.worker.client;
 
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
+import io.ticketfoundry.common.protocol.CheckpointRequest;
+import io.ticketfoundry.common.protocol.JobCheckpoint;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.Heartbeat;
@@ -105,6 +107,13 @@ public class WorkerApiClient {
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /** Records an uploaded epoch checkpoint as the job's latest. */
+    public JobCheckpoint checkpoint(UUID jobId, CheckpointRequest checkpoint) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(post("/api/v1/worker/jobs/" + jobId + "/checkpoint", checkpoint));
+        expect(response, 200);
+        return json.readValue(response.body(), JobCheckpoint.class);
     }
 
     public void complete(UUID jobId, CompleteRequest completion) throws IOException, InterruptedException {

@@ -30,6 +30,21 @@ public final class InMemoryDataset implements AutoCloseable {
         this.numClasses = numClasses;
     }
 
+    /**
+     * A dataset over arrays already on the engine (features [N, ...] float32, labels [N] int64),
+     * owned from now on by {@code manager}, which {@link #close()} closes. For benchmarks and
+     * generated data; files go through {@link DatasetLoader}.
+     */
+    public static InMemoryDataset ofArrays(String name, Split split, NDManager manager, NDArray features,
+            NDArray labels, int numClasses) {
+        long[] values = labels.toLongArray();
+        int[] ints = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            ints[i] = (int) values[i];
+        }
+        return new InMemoryDataset(name, split, manager, features, labels, ints, numClasses);
+    }
+
     public String name() {
         return name;
     }

@@ -35,6 +35,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import io.ticketfoundry.worker.io.EpochCheckpoint;
+import io.ticketfoundry.worker.train.TrainingState;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one level of iterative magnitude pruning with rewinding.
@@ -49,8 +57,16 @@ import java.util.function.Supplier;
  * <p>Outputs in the task's directory: {@value #MASK_FILE} (U8), {@value #TRAINED_FILE} (F32) and,
  * at level 0 only, {@value #REWIND_FILE} (F32). Each is written under a temporary name and
  * renamed. Metrics are computed on the dataset's test split.
+ *
+ * <p>Epoch checkpoints: with {@link Builder#optCheckpoints} the runner writes an
+ * {@link EpochCheckpoint} every few epochs (never after the last) and hands it to
+ * {@link LevelListener#checkpoint}; a task whose {@link LevelTask#resumeCheckpoint()} names one
+ * continues from it and ends bit-identical to a run that never stopped. A checkpoint that does
+ * not belong to the task (other level, seed, mask or optimizer) is ignored and the level starts over.
  */
 public final class LevelRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(LevelRunner.class);
 
     public static final String MASK_FILE = "mask.safetensors";
     public static final String REWIND_FILE = "rewind.safetensors";
@@ -62,6 +78,8 @@ public final class LevelRunner {
     private final int evaluationBatchSize;
     private final int cancelCheckInterval;
     private final int progressInterval;
+    private final int checkpointEveryEpochs;
+    private final Duration checkpointMinInterval;
 
     private LevelRunner(Builder builder) {
         datasets = new DatasetLoader(Objects.requireNonNull(builder.datasetRoot, "datasetRoot"));
@@ -70,6 +88,8 @@ public final class LevelRunner {
         evaluationBatchSize = builder.evaluationBatchSize;
         cancelCheckInterval = builder.cancelCheckInterval;
         progressInterval = builder.progressInterval;
+        checkpointEveryEpochs = builder.checkpointEveryEpochs;
+        checkpointMinInterval = builder.checkpointMinInterval;
     }
 
     public static Builder builder() {
@@ -141,9 +161,21 @@ public final class LevelRunner {
                 }
             }
 
+            EpochCheckpoint resume = usableCheckpoint(task, model, mask, spec, startStep, rewindStep, perEpoch * epochs);
+            Map<String, String> resumeProvenance = new LinkedHashMap<>();
+            if (resume != null) {
+                resumeProvenance.put("resumedFromEpoch", String.valueOf(resume.epoch()));
+                resumeProvenance.put("resumedFromStep", String.valueOf(resume.state().step()));
+                resumeProvenance.put("resumedFromCheckpointSha256", sha256(task.resumeCheckpoint()));
+                listener.progress(new Progress(level, resume.epoch(), epochs, resume.state().step(), null, "resume"));
+            }
             phases.enter("train");
-            RewindCapture capture = new RewindCapture(level == 0 ? rewindStep : -1, phases);
-            TrainingResult result = TrainingLoop.builder()
+            RewindCapture capture = new RewindCapture(level == 0 ? rewindStep : -1, phases,
+                    new Checkpointing(task, mask, epochs, listener));
+            if (resume != null && resume.rewind() != null) {
+                capture.captured = resume.rewind();
+            }
+            TrainingLoop.Builder loop = TrainingLoop.builder()
                     .setModel(model)
                     .setTraining(spec.training())
                     .setData(train)
@@ -154,9 +186,11 @@ public final class LevelRunner {
                     .optStartStep(startStep)
                     .optCallback(capture)
                     .optCancellation(listener::cancelRequested, cancelCheckInterval)
-                    .optProgressInterval(progressInterval)
-                    .build()
-                    .run();
+                    .optProgressInterval(progressInterval);
+            if (resume != null) {
+                loop.optResumeFrom(resume.state());
+            }
+            TrainingResult result = loop.build().run();
 
             phases.enter("evaluate");
             List<MetricReport> metrics = new ModelEvaluator(evaluationBatchSize)
@@ -164,6 +198,7 @@ public final class LevelRunner {
 
             phases.enter("write");
             Map<String, String> provenance = provenance(spec, model, task, rewindStep, perEpoch, result);
+            provenance.putAll(resumeProvenance);
             Map<String, String> fileMetadata = fileMetadata(spec, task);
             Path out = Files.createDirectories(task.outputDir());
             Path rewindPath;
@@ -216,6 +251,46 @@ public final class LevelRunner {
         return ordinary.remaining() < target
                 ? MagnitudePruning.pruneToRemaining(parentWeights, parentMask, pruning, target)
                 : ordinary;
+    }
+
+    /** The task's checkpoint if it belongs to this level and run, else null (the level starts over). */
+    private static EpochCheckpoint usableCheckpoint(LevelTask task, ModelDefinition model, Mask mask, ExperimentSpec spec,
+            long startStep, long rewindStep, long totalSteps) {
+        if (task.resumeCheckpoint() == null) {
+            return null;
+        }
+        String problem;
+        EpochCheckpoint checkpoint = null;
+        try {
+            checkpoint = EpochCheckpoint.read(task.resumeCheckpoint(), model);
+            long step = checkpoint.state().step();
+            if (checkpoint.level() != task.level() || checkpoint.seed() != task.seed()) {
+                problem = "it was made for seed " + checkpoint.seed() + " level " + checkpoint.level();
+            } else if (!EpochCheckpoint.maskDigest(mask).equals(checkpoint.maskSha256())) {
+                problem = "it was made under a different mask";
+            } else if (!spec.training().optimizer().equals(checkpoint.state().optimizer().optimizer())) {
+                problem = "it holds " + checkpoint.state().optimizer().optimizer() + " state";
+            } else if (step <= startStep || step >= totalSteps) {
+                problem = "its step " + step + " is outside (" + startStep + ", " + totalSteps + ")";
+            } else if (task.level() == 0 && step >= rewindStep && checkpoint.rewind() == null) {
+                problem = "it lacks the rewind point of step " + rewindStep;
+            } else {
+                return checkpoint;
+            }
+        } catch (IOException | RuntimeException e) {
+            problem = e.getMessage();
+        }
+        log.warn("Not resuming seed {} level {} from {}: {}; training the level from its start", task.seed(),
+                task.level(), task.resumeCheckpoint(), problem);
+        return null;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static long rewindStep(RewindSpec rewind, long iterationsPerEpoch) {
@@ -304,15 +379,60 @@ public final class LevelRunner {
         }
     }
 
-    /** Keeps the weights at the rewind step (level 0 only) and relays progress. */
+    /** Writes an epoch checkpoint every few epochs and hands it to the listener. */
+    private final class Checkpointing {
+        private final LevelTask task;
+        private final String maskSha256;
+        private final int epochs;
+        private final LevelListener listener;
+        private long lastNanos = System.nanoTime();
+
+        Checkpointing(LevelTask task, Mask mask, int epochs, LevelListener listener) {
+            this.task = task;
+            this.maskSha256 = checkpointEveryEpochs > 0 ? EpochCheckpoint.maskDigest(mask) : null;
+            this.epochs = epochs;
+            this.listener = listener;
+        }
+
+        void afterEpoch(int epoch, Supplier<TrainingState> state, Weights rewind) {
+            if (checkpointEveryEpochs <= 0 || epoch >= epochs || epoch % checkpointEveryEpochs != 0
+                    || System.nanoTime() - lastNanos < checkpointMinInterval.toNanos()) {
+                return;
+            }
+            TrainingState current = state.get();
+            Path file = task.outputDir().resolve("checkpoint-epoch-" + epoch + ".safetensors");
+            try {
+                new EpochCheckpoint(task.level(), task.seed(), epoch, maskSha256, current, rewind).write(file);
+                listener.checkpoint(file, epoch, current.step());
+            } catch (IOException e) {
+                log.warn("Could not write the checkpoint of epoch {}: {}", epoch, e.toString());
+            } finally {
+                lastNanos = System.nanoTime();
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // the job directory is removed when the job ends
+                }
+            }
+        }
+    }
+
+    /** Keeps the weights at the rewind step (level 0 only), relays progress and epoch checkpoints. */
     private static final class RewindCapture implements TrainingCallback {
         private final long rewindStep;
         private final Phases phases;
+        private final Checkpointing checkpointing;
         private Weights captured;
 
-        RewindCapture(long rewindStep, Phases phases) {
+        RewindCapture(long rewindStep, Phases phases, Checkpointing checkpointing) {
             this.rewindStep = rewindStep;
             this.phases = phases;
+            this.checkpointing = checkpointing;
+        }
+
+        @Override
+        public void afterEpoch(int epoch, long step, Supplier<TrainingState> state) {
+            checkpointing.afterEpoch(epoch, state, rewindStep >= 0 && step >= rewindStep ? captured : null);
         }
 
         @Override
@@ -342,8 +462,24 @@ public final class LevelRunner {
         private int evaluationBatchSize = 2048;
         private int cancelCheckInterval = 20;
         private int progressInterval = 100;
+        private int checkpointEveryEpochs;
+        private Duration checkpointMinInterval = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /**
+         * Writes an epoch checkpoint every {@code everyEpochs} epochs (0: never), skipping one when
+         * less than {@code minInterval} passed since the last (so short levels are not slowed down).
+         * Checkpoints never change a level's result, so this is a worker setting, not part of a spec.
+         */
+        public Builder optCheckpoints(int everyEpochs, Duration minInterval) {
+            if (everyEpochs < 0 || minInterval.isNegative()) {
+                throw new IllegalArgumentException("checkpoint interval must be >= 0");
+            }
+            this.checkpointEveryEpochs = everyEpochs;
+            this.checkpointMinInterval = minInterval;
+            return this;
         }
 
         /** The directory holding {@code <dataset>/train-images-idx3-ubyte[.gz]} etc. */

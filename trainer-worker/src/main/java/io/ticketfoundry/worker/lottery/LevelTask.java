@@ -11,6 +11,7 @@ import java.util.Objects;
  *
  * <p>A control job ({@code control} not null, level ≥ 1) trains a control of the IMP ticket of
  * the same level: {@code parentMask} is that ticket's mask, {@code rewindPoint} its rewind point.
+ * <p>{@code resumeCheckpoint}, when set, is an epoch checkpoint of an earlier attempt at this level.
  */
 public record LevelTask(
         ExperimentSpec resolvedSpec,
@@ -20,12 +21,25 @@ public record LevelTask(
         Path parentWeights,
         Path rewindPoint,
         Path outputDir,
-        String control) {
+        String control,
+        Path resumeCheckpoint) {
 
-    /** An IMP level (no control). */
+    /** An IMP level (no control), from its beginning. */
     public LevelTask(ExperimentSpec resolvedSpec, long seed, int level, Path parentMask, Path parentWeights,
             Path rewindPoint, Path outputDir) {
-        this(resolvedSpec, seed, level, parentMask, parentWeights, rewindPoint, outputDir, null);
+        this(resolvedSpec, seed, level, parentMask, parentWeights, rewindPoint, outputDir, null, null);
+    }
+
+    /** A level from its beginning, a control when {@code control} is not null. */
+    public LevelTask(ExperimentSpec resolvedSpec, long seed, int level, Path parentMask, Path parentWeights,
+            Path rewindPoint, Path outputDir, String control) {
+        this(resolvedSpec, seed, level, parentMask, parentWeights, rewindPoint, outputDir, control, null);
+    }
+
+    /** The same task, resumed from an epoch checkpoint of an earlier attempt at it. */
+    public LevelTask withResumeCheckpoint(Path checkpoint) {
+        return new LevelTask(resolvedSpec, seed, level, parentMask, parentWeights, rewindPoint, outputDir, control,
+                checkpoint);
     }
 
     public LevelTask {

@@ -21,4 +21,12 @@ public interface TrainingCallback {
      */
     default void progress(int epoch, long step, double meanLoss) {
     }
+
+    /**
+     * Called at the end of every epoch ({@code epoch} is 1-based, {@code step} the global step
+     * reached). {@code state} copies weights and optimizer state out of the engine when called,
+     * and only then; a run resumed from that state continues exactly as this one does.
+     */
+    default void afterEpoch(int epoch, long step, Supplier<TrainingState> state) {
+    }
 }

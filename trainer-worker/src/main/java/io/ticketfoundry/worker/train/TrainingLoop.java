@@ -19,7 +19,9 @@ import io.ticketfoundry.worker.model.ParameterSpec;
 import io.ticketfoundry.worker.model.Weights;
 import io.ticketfoundry.worker.prune.Mask;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -33,6 +35,12 @@ import java.util.function.BooleanSupplier;
  * counted from the initialisation; a run may start at a later step ({@link Builder#optStartStep}),
  * in which case it begins mid-schedule at that step's epoch and batch, as open_lth does when it
  * retrains from a late rewind point.
+ *
+ * <p>A run may also resume from a {@link TrainingState} ({@link Builder#optResumeFrom}) that an
+ * earlier run handed to {@link TrainingCallback#afterEpoch}: weights, optimizer state and step
+ * counter come back exactly, and since the data order is a function of (seed, level, epoch), the
+ * resumed run takes the same steps as an uninterrupted one and ends bit-identical to it (same
+ * engine, device and thread count). Nothing here draws from the engine's global random state.
  */
 public final class TrainingLoop {
 
@@ -44,6 +52,7 @@ public final class TrainingLoop {
     private final long seed;
     private final int level;
     private final long startStep;
+    private final OptimizerState resumeOptimizer;
     private final TrainingCallback callback;
     private final BooleanSupplier cancelRequested;
     private final int cancelCheckInterval;
@@ -53,11 +62,13 @@ public final class TrainingLoop {
         model = Objects.requireNonNull(builder.model, "model");
         training = Objects.requireNonNull(builder.training, "training").withDefaults();
         data = Objects.requireNonNull(builder.data, "data");
-        initialWeights = Objects.requireNonNull(builder.initialWeights, "initialWeights");
+        initialWeights = builder.resumeFrom != null ? builder.resumeFrom.weights()
+                : Objects.requireNonNull(builder.initialWeights, "initialWeights");
         mask = builder.mask != null ? builder.mask : Mask.allOnes(model);
         seed = builder.seed;
         level = builder.level;
-        startStep = builder.startStep;
+        startStep = builder.resumeFrom != null ? builder.resumeFrom.step() : builder.startStep;
+        resumeOptimizer = builder.resumeFrom != null ? builder.resumeFrom.optimizer() : null;
         callback = builder.callback;
         cancelRequested = builder.cancelRequested;
         cancelCheckInterval = builder.cancelCheckInterval;
@@ -97,14 +108,24 @@ public final class TrainingLoop {
             Network network = model.newNetwork();
             djlModel.setBlock(network.block());
             // One device: by default DJL would take every GPU, and this loop does not split batches.
+            // the schedule counts from the run's first step, which a resumed run has already passed
+            long runStartStep = resumeOptimizer != null ? startStep - resumeOptimizer.updates() : startStep;
+            StatefulOptimizer optimizer = OptimizerFactory.create(training, perEpoch, totalSteps(), runStartStep);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(OptimizerFactory.create(training, perEpoch, totalSteps(), startStep))
+                    .optOptimizer(optimizer)
                     .optDevices(new Device[] {djlModel.getNDManager().getDevice()});
             try (Trainer trainer = djlModel.newTrainer(config)) {
                 network.initializeWith(initialWeights);
                 trainer.initialize(new Shape(1).addAll(model.sampleShape()));
                 List<NDArray[]> maskPairs = maskArrays(network, trainer.getManager());
                 applyMask(maskPairs);
+                Map<String, String> parameterIds = new LinkedHashMap<>();
+                for (ParameterSpec p : model.parameters()) {
+                    parameterIds.put(p.name(), network.parameter(p.name()).getId());
+                }
+                if (resumeOptimizer != null) {
+                    optimizer.restore(resumeOptimizer, parameterIds);
+                }
 
                 long step = startStep;
                 checkCancel(step);
@@ -146,6 +167,9 @@ public final class TrainingLoop {
                     }
                     epochLoss = lossCount > 0 ? lossSum / lossCount : Double.NaN;
                     callback.progress(epoch + 1, step, epochLoss);
+                    long stepAtEnd = step;
+                    callback.afterEpoch(epoch + 1, step, () -> new TrainingState(stepAtEnd, network.currentWeights(),
+                            optimizer.export(parameterIds)));
                 }
                 return new TrainingResult(network.currentWeights(), step, epochLoss);
             }
@@ -186,6 +210,7 @@ public final class TrainingLoop {
         private long seed;
         private int level;
         private long startStep;
+        private TrainingState resumeFrom;
         private TrainingCallback callback = new TrainingCallback() { };
         private BooleanSupplier cancelRequested = () -> false;
         private int cancelCheckInterval = 20;
@@ -233,6 +258,16 @@ public final class TrainingLoop {
 
         public Builder optStartStep(long startStep) {
             this.startStep = startStep;
+            return this;
+        }
+
+        /**
+         * Continues a run from a state handed out by {@link TrainingCallback#afterEpoch}: its
+         * weights, optimizer state and step replace {@link #setInitialWeights} and
+         * {@link #optStartStep}. The mask, spec, seed and level must be those of the run that made it.
+         */
+        public Builder optResumeFrom(TrainingState state) {
+            this.resumeFrom = state;
             return this;
         }
 

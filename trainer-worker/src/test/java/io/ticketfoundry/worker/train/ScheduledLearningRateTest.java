@@ -3,8 +3,6 @@ package io.ticketfoundry.worker.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.training.optimizer.AdamW;
-import ai.djl.training.optimizer.Nag;
 import io.ticketfoundry.common.spec.LearningRateSchedule;
 import io.ticketfoundry.common.spec.TrainingSpec;
 import java.util.List;
@@ -74,10 +72,10 @@ class ScheduledLearningRateTest {
     }
 
     @Test
-    void nesterovAndAdamWBuild() {
+    void nesterovAndAdamWBuildTheirOwnUpdateRules() {
         TrainingSpec nesterov = new TrainingSpec("sgd", 0.1, 0.9, 1e-4, 128, 1, true, null);
-        assertThat(OptimizerFactory.create(nesterov, 10, 10, 0)).isInstanceOf(Nag.class);
+        assertThat(OptimizerFactory.create(nesterov, 10, 10, 0).kind()).isEqualTo("sgd");
         TrainingSpec adamw = new TrainingSpec("adamw", 1e-3, 0.0, 0.01, 128, 1, null, null);
-        assertThat(OptimizerFactory.create(adamw, 10, 10, 0)).isInstanceOf(AdamW.class);
+        assertThat(OptimizerFactory.create(adamw, 10, 10, 0).kind()).isEqualTo("adamw");
     }
 }

@@ -1,0 +1,127 @@
+package io.ticketfoundry.worker.io;
+
+import io.ticketfoundry.common.safetensors.DType;
+import io.ticketfoundry.common.safetensors.SafeTensors;
+import io.ticketfoundry.common.safetensors.SafeTensorsFormatException;
+import io.ticketfoundry.common.safetensors.SafeTensorsReader;
+import io.ticketfoundry.common.safetensors.SafeTensorsWriter;
+import io.ticketfoundry.common.safetensors.Tensor;
+import io.ticketfoundry.worker.model.ModelDefinition;
+import io.ticketfoundry.worker.model.ParameterSpec;
+import io.ticketfoundry.worker.model.Weights;
+import io.ticketfoundry.worker.prune.Mask;
+import io.ticketfoundry.worker.train.OptimizerState;
+import io.ticketfoundry.worker.train.TrainingState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A level's training stopped at the end of an epoch, as one safetensors file: {@code model.<name>}
+ * (every parameter), {@code optimizer.<slot>.<name>} (the optimizer's state) and, once the level
+ * has captured it, {@code rewind.<name>} (the rewind point), all F32, named by the reference
+ * parameter names. The metadata carries the level, seed, epoch, global step, optimizer and its
+ * update count, and the SHA-256 of the level's mask, so a checkpoint is never resumed under a
+ * different mask or level. This is a worker-internal format, not a download for users.
+ */
+public record EpochCheckpoint(int level, long seed, int epoch, String maskSha256, TrainingState state, Weights rewind) {
+
+    public static final String KIND = "epoch-checkpoint";
+
+    public void write(Path path) throws IOException {
+        List<Tensor> tensors = new ArrayList<>();
+        Weights weights = state.weights();
+        for (ParameterSpec spec : weights.specs()) {
+            tensors.add(Tensor.ofFloats("model." + spec.name(), spec.shape(), weights.values(spec.name())));
+        }
+        OptimizerState optimizer = state.optimizer();
+        optimizer.slots().forEach((slot, values) -> {
+            for (ParameterSpec spec : weights.specs()) {
+                float[] v = values.get(spec.name());
+                if (v != null) {
+                    tensors.add(Tensor.ofFloats("optimizer." + slot + "." + spec.name(), spec.shape(), v));
+                }
+            }
+        });
+        if (rewind != null) {
+            for (ParameterSpec spec : rewind.specs()) {
+                tensors.add(Tensor.ofFloats("rewind." + spec.name(), spec.shape(), rewind.values(spec.name())));
+            }
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("kind", KIND);
+        metadata.put("level", String.valueOf(level));
+        metadata.put("seed", String.valueOf(seed));
+        metadata.put("epoch", String.valueOf(epoch));
+        metadata.put("step", String.valueOf(state.step()));
+        metadata.put("optimizer", optimizer.optimizer());
+        metadata.put("optimizerUpdates", String.valueOf(optimizer.updates()));
+        metadata.put("optimizerSlots", String.join(",", optimizer.slots().keySet()));
+        metadata.put("maskSha256", maskSha256);
+        AtomicFiles.write(path, SafeTensorsWriter.toBytes(new SafeTensors(metadata, tensors)));
+    }
+
+    public static EpochCheckpoint read(Path path, ModelDefinition model) throws IOException {
+        SafeTensors file = SafeTensorsReader.read(path);
+        Map<String, String> metadata = file.metadata();
+        if (!KIND.equals(metadata.get("kind"))) {
+            throw new SafeTensorsFormatException(path + " is not an epoch checkpoint (kind " + metadata.get("kind") + ")");
+        }
+        try {
+            Weights weights = weights(file, "model.", model, path);
+            Weights rewind = file.contains("rewind." + model.parameters().get(0).name())
+                    ? weights(file, "rewind.", model, path) : null;
+            Map<String, Map<String, float[]>> slots = new LinkedHashMap<>();
+            String slotList = metadata.getOrDefault("optimizerSlots", "");
+            for (String slot : slotList.isEmpty() ? new String[0] : slotList.split(",")) {
+                slots.put(slot, weights(file, "optimizer." + slot + ".", model, path).asMap());
+            }
+            OptimizerState optimizer = new OptimizerState(metadata.get("optimizer"),
+                    Integer.parseInt(metadata.get("optimizerUpdates")), slots);
+            TrainingState state = new TrainingState(Long.parseLong(metadata.get("step")), weights, optimizer);
+            return new EpochCheckpoint(Integer.parseInt(metadata.get("level")), Long.parseLong(metadata.get("seed")),
+                    Integer.parseInt(metadata.get("epoch")), metadata.get("maskSha256"), state, rewind);
+        } catch (RuntimeException e) {
+            throw new SafeTensorsFormatException(path + ": not a usable epoch checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    private static Weights weights(SafeTensors file, String prefix, ModelDefinition model, Path path)
+            throws SafeTensorsFormatException {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (ParameterSpec spec : model.parameters()) {
+            String name = prefix + spec.name();
+            if (!file.contains(name)) {
+                throw new SafeTensorsFormatException(path + ": missing tensor " + name);
+            }
+            Tensor tensor = file.get(name);
+            if (tensor.dtype() != DType.F32 || !Arrays.equals(tensor.shape(), spec.shape())) {
+                throw new SafeTensorsFormatException(path + ": " + name + " is " + tensor.dtype() + " "
+                        + Arrays.toString(tensor.shape()) + ", expected F32 " + Arrays.toString(spec.shape()));
+            }
+            values.put(spec.name(), tensor.toFloatArray());
+        }
+        return Weights.of(model, values);
+    }
+
+    /** SHA-256 over the mask's bytes, tensor by tensor in the model's order. */
+    public static String maskDigest(Mask mask) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (ParameterSpec spec : mask.model().prunableParameters()) {
+                digest.update(spec.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(mask.values(spec.name()));
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
