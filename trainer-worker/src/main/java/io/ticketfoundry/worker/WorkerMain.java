@@ -33,6 +33,7 @@ public final class WorkerMain implements Runnable {
         LevelRunner levelRunner = LevelRunner.builder()
                 .setDatasetRoot(config.datasetRoot())
                 .setWorkerId(config.workerId())
+                .optDatasetVerification(config.datasetVerification())
                 .build();
         this.jobRunner = new JobRunner(client, levelRunner, config.workDir());
     }

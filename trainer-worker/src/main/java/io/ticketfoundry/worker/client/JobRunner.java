@@ -1,5 +1,6 @@
 package io.ticketfoundry.worker.client;
 
+import io.ticketfoundry.common.dataset.DatasetRef;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.JobInputs;
@@ -13,6 +14,8 @@ import io.ticketfoundry.worker.lottery.LevelTask;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -45,6 +48,7 @@ public class JobRunner {
         try (LeaseKeeper keeper = new LeaseKeeper(client, lease)) {
             try {
                 Files.createDirectories(jobDir);
+                prepareDataset(lease);
                 LevelTask task = fetchInputs(lease, jobDir);
                 LevelOutcome outcome = levelRunner.run(task, new LevelListener() {
                     @Override
@@ -81,6 +85,29 @@ public class JobRunner {
         } finally {
             deleteRecursively(jobDir);
         }
+    }
+
+    /**
+     * Makes the lease's derived or uploaded dataset loadable: an upload's files are downloaded once
+     * into {@code <workDir>/datasets/<sha256>} (checked against their hash) and reused by later jobs.
+     */
+    private void prepareDataset(Lease lease) throws IOException, InterruptedException {
+        DatasetRef ref = lease.dataset();
+        if (ref == null || DatasetRef.BASE.equals(ref.kind())) {
+            return;
+        }
+        Map<String, Path> files = new HashMap<>();
+        if (ref.upload() != null) {
+            Path cache = Files.createDirectories(workDir.resolve("datasets"));
+            for (String sha : ref.upload().files().values()) {
+                Path local = cache.resolve(sha);
+                if (!Files.isRegularFile(local)) {
+                    client.download(lease.jobId(), lease.fencingToken(), sha, local);
+                }
+                files.put(sha, local);
+            }
+        }
+        levelRunner.datasets().register(ref, files);
     }
 
     private LevelTask fetchInputs(Lease lease, Path jobDir) throws IOException, InterruptedException {
@@ -131,6 +158,7 @@ public class JobRunner {
     /** Bad input (spec, data files) fails the same way on every worker; anything else may be transient. */
     private static boolean retryable(Exception e) {
         return !(e instanceof IllegalArgumentException) && !(e instanceof java.io.FileNotFoundException)
+                && !(e instanceof io.ticketfoundry.worker.data.DatasetFormatException)
                 && !(e instanceof java.nio.file.NoSuchFileException);
     }
 

@@ -7,6 +7,7 @@ import io.ticketfoundry.common.protocol.Progress;
 import io.ticketfoundry.common.spec.ExperimentSpec;
 import io.ticketfoundry.common.spec.RewindSpec;
 import io.ticketfoundry.worker.data.DatasetLoader;
+import io.ticketfoundry.worker.data.DatasetVerifier;
 import io.ticketfoundry.worker.data.InMemoryDataset;
 import io.ticketfoundry.worker.data.Split;
 import io.ticketfoundry.worker.evaluate.ModelEvaluator;
@@ -58,7 +59,8 @@ public final class LevelRunner {
     private final int progressInterval;
 
     private LevelRunner(Builder builder) {
-        datasets = new DatasetLoader(Objects.requireNonNull(builder.datasetRoot, "datasetRoot"));
+        datasets = new DatasetLoader(Objects.requireNonNull(builder.datasetRoot, "datasetRoot"),
+                new DatasetVerifier(builder.datasetVerification));
         workerId = Objects.requireNonNull(builder.workerId, "workerId");
         models = builder.models;
         evaluationBatchSize = builder.evaluationBatchSize;
@@ -68,6 +70,11 @@ public final class LevelRunner {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Where the datasets come from; the job runner registers a lease's derived and uploaded datasets here. */
+    public DatasetLoader datasets() {
+        return datasets;
     }
 
     /**
@@ -124,6 +131,7 @@ public final class LevelRunner {
                     .setInitialWeights(start)
                     .optMask(mask)
                     .setSeed(task.seed())
+                    .optAugmentation(datasets.trainAugmentation(spec.dataset()).orElse(null))
                     .optLevel(level)
                     .optStartStep(startStep)
                     .optCallback(capture)
@@ -281,8 +289,18 @@ public final class LevelRunner {
         private int evaluationBatchSize = 2048;
         private int cancelCheckInterval = 20;
         private int progressInterval = 100;
+        private DatasetVerifier.Mode datasetVerification = DatasetVerifier.Mode.WARN;
 
         private Builder() {
+        }
+
+        /**
+         * How base datasets are checked against the registry's hashes: {@code WARN} unless set (tests
+         * train on generated files); the worker sets its configured mode, {@code STRICT} by default.
+         */
+        public Builder optDatasetVerification(DatasetVerifier.Mode mode) {
+            this.datasetVerification = Objects.requireNonNull(mode);
+            return this;
         }
 
         /** The directory holding {@code <dataset>/train-images-idx3-ubyte[.gz]} etc. */
