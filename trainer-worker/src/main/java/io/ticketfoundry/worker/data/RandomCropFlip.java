@@ -65,8 +65,8 @@ public final class RandomCropFlip implements Augmentation {
         }
         NDManager owner = batch.getManager();
         try (NDManager scratch = owner.newSubManager()) {
-            NDArray padded = scratch.create(padValues, new Shape(1, c, 1, 1))
-                    .broadcast(new Shape(b, c, ph, pw)).toType(DataType.FLOAT32, true);
+            NDArray padded = scratch.zeros(new Shape(b, c, ph, pw), DataType.FLOAT32)
+                    .addi(scratch.create(padValues, new Shape(1, c, 1, 1)));
             padded.set(new NDIndex(":, :, {}:{}, {}:{}", padding, padding + h, padding, padding + w), batch);
             long[] starts = new long[b];
             for (int e = 0; e < b; e++) {
