@@ -1,5 +1,6 @@
 package io.ticketfoundry.api.experiment;
 
+import io.ticketfoundry.api.dataset.DatasetService;
 import io.ticketfoundry.api.job.JobQueue;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
@@ -41,8 +42,10 @@ public class ExperimentService {
     private final JdbcClient jdbc;
     private final JobQueue jobs;
     private final JsonMapper json;
+    private final DatasetService datasets;
 
-    public ExperimentService(JdbcClient jdbc, JobQueue jobs, JsonMapper json) {
+    public ExperimentService(JdbcClient jdbc, JobQueue jobs, JsonMapper json, DatasetService datasets) {
+        this.datasets = datasets;
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.json = json;
@@ -65,7 +68,7 @@ public class ExperimentService {
         } else if (name.length() > MAX_NAME_LENGTH) {
             problems.add(new FieldProblem("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
         }
-        SpecValidator.Result spec = SpecValidator.read(request.spec(), "spec");
+        SpecValidator.Result spec = SpecValidator.read(request.spec(), "spec", id -> datasets.lookup(caller.teamId(), id));
         problems.addAll(spec.problems());
         List<Long> seeds = readSeeds(request.seeds(), problems);
         if (!problems.isEmpty()) {
