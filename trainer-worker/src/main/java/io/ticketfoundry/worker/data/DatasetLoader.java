@@ -31,6 +31,7 @@ public final class DatasetLoader {
     private final DatasetVerifier verifier;
     private final Map<String, Registered> registered = new ConcurrentHashMap<>();
     private final Map<String, DatasetInfo> uploadInfo = new ConcurrentHashMap<>();
+    private final Map<String, String> baseContent = new ConcurrentHashMap<>();
 
     /** A loader that logs hash mismatches instead of failing (tests, benchmarks on generated files). */
     public DatasetLoader(Path datasetRoot) {
@@ -109,6 +110,25 @@ public final class DatasetLoader {
         return info.cifarShaped() ? Optional.of(new RandomCropFlip(4, info.mean(), info.std())) : Optional.empty();
     }
 
+    /**
+     * What a loaded dataset's content was, for provenance: a base dataset's content hash as measured
+     * (SHA-256 of the canonical {file: sha256} map; "unverified" when verification is off), a derived
+     * dataset's canonical recipe with its base's, an upload's id (which hashes its files).
+     */
+    public String contentDescription(String datasetId) {
+        if (DatasetInfo.isBase(datasetId)) {
+            return "sha256:" + baseContent.getOrDefault(datasetId, "unverified");
+        }
+        Registered entry = registered.get(datasetId);
+        if (entry == null) {
+            return "unknown";
+        }
+        if (DatasetRef.DERIVED.equals(entry.ref().kind())) {
+            return entry.ref().recipe().canonicalJson() + " over " + contentDescription(entry.ref().recipe().base());
+        }
+        return entry.ref().id();
+    }
+
     /** The split as read from the files (after a recipe's selection), before normalisation. */
     public RawImages raw(String datasetId, Split split) throws IOException {
         if (DatasetInfo.isBase(datasetId)) {
@@ -165,7 +185,11 @@ public final class DatasetLoader {
                     + "register a validation-split recipe over it");
         }
         BaseDatasets.Base base = BaseDatasets.named(info.name()).orElseThrow();
-        verifier.verify(base, locator.files(info));
+        Map<String, String> hashes = verifier.verify(base, locator.files(info));
+        if (!hashes.isEmpty()) {
+            baseContent.put(info.name(), io.ticketfoundry.common.dataset.Canonical.sha256Hex(
+                    io.ticketfoundry.common.dataset.Canonical.json(hashes)));
+        }
         RawImages images = switch (info.name()) {
             case "cifar10" -> CifarReader.read(locator.cifar10(split), CifarReader.Layout.CIFAR10);
             case "cifar100" -> CifarReader.read(java.util.List.of(locator.cifar100(split)), CifarReader.Layout.CIFAR100);

@@ -72,11 +72,15 @@ public final class DatasetVerifier {
         for (Path file : files) {
             String name = file.getFileName().toString();
             String standard = name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
+            int before = hashed;
             String actual = sha256(file);
+            boolean fresh = hashed != before;
             found.put(standard, actual);
             String expected = base.files().get(standard);
             if (expected == null) {
-                log.info("dataset {}: {} has SHA-256 {} (no hash declared for it)", base.name(), file, actual);
+                if (fresh) {
+                    log.info("dataset {}: {} has SHA-256 {} (no hash declared for it)", base.name(), file, actual);
+                }
             } else if (!expected.equals(actual)) {
                 String message = "dataset " + base.name() + ": " + file + " has SHA-256 " + actual
                         + " but the registry expects " + expected + " (a different or corrupted copy)";
@@ -84,7 +88,9 @@ public final class DatasetVerifier {
                     throw new DatasetFormatException(message + "; replace the file, or run the worker with "
                             + "TF_DATASET_VERIFY=warn to accept it");
                 }
-                log.warn(message);
+                if (fresh) {
+                    log.warn(message);
+                }
             }
         }
         return found;

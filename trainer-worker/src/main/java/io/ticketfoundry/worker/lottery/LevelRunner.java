@@ -193,6 +193,7 @@ public final class LevelRunner {
         Map<String, String> values = new LinkedHashMap<>(Provenance.environment(workerId));
         values.put("model", spec.model());
         values.put("dataset", spec.dataset());
+        values.put("datasetContent", datasets.contentDescription(spec.dataset()));
         values.put("metricsSplit", Split.TEST.label());
         values.put("seed", String.valueOf(task.seed()));
         values.put("level", String.valueOf(task.level()));
