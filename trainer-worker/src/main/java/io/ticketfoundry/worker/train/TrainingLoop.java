@@ -97,6 +97,12 @@ public final class TrainingLoop {
         int n = data.size();
         long perEpoch = iterationsPerEpoch();
         try (Model djlModel = Model.newInstance(model.name())) {
+            // PyTorch's grad mode is per thread: DJL turns it off only on the thread that started the
+            // engine, and a gradient collector restores the mode it found. The in-place mask updates
+            // on parameters need it off, so a loop run on any other thread sets it here.
+            if ("PyTorch".equals(djlModel.getNDManager().getEngine().getEngineName())) {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            }
             Network network = model.newNetwork();
             djlModel.setBlock(network.block());
             // One device: by default DJL would take every GPU, and this loop does not split batches.
