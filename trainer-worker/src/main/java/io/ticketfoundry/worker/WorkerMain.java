@@ -36,6 +36,7 @@ public final class WorkerMain implements Runnable {
                 .setDatasetRoot(config.datasetRoot())
                 .setWorkerId(config.workerId())
                 .optCheckpoints(config.checkpointEveryEpochs(), config.checkpointMinInterval())
+                .optDatasetVerification(config.datasetVerification())
                 .build();
         this.jobRunner = new JobRunner(client, levelRunner, config.workDir(), this::touchAliveQuietly, () -> !running);
     }

@@ -46,8 +46,8 @@ public class ArtifactService {
         return store.put(content, expectedSha256, max);
     }
 
-    /** Records the stored object's metadata (once per hash) and that {@code jobId} produced it. Joins the caller's transaction. */
-    public void recordOutput(UUID jobId, ArtifactStore.StoredObject stored, String mediaType) {
+    /** Records the stored object's metadata, once per hash. Joins the caller's transaction. */
+    public void record(ArtifactStore.StoredObject stored, String mediaType) {
         jdbc.sql("""
                 INSERT INTO artifact (sha256, size_bytes, media_type, storage_key)
                 VALUES (:sha, :size, :media, :key) ON CONFLICT (sha256) DO NOTHING""")
@@ -56,12 +56,22 @@ public class ArtifactService {
                 .param("media", mediaType)
                 .param("key", stored.storageKey())
                 .update();
+    }
+
+    /** Records the stored object's metadata (once per hash) and that {@code jobId} produced it. Joins the caller's transaction. */
+    public void recordOutput(UUID jobId, ArtifactStore.StoredObject stored, String mediaType) {
+        record(stored, mediaType);
         jdbc.sql("""
                 INSERT INTO job_artifact (job_id, sha256, role) VALUES (:job, :sha, 'output')
                 ON CONFLICT DO NOTHING""")
                 .param("job", jobId)
                 .param("sha", stored.sha256())
                 .update();
+    }
+
+    /** The largest artifact the store accepts, in bytes. */
+    public long maxUploadSize() {
+        return properties.artifacts().maxUploadSize().toBytes();
     }
 
     public Optional<ArtifactInfo> find(String sha256) {

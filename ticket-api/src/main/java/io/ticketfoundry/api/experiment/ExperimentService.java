@@ -1,5 +1,6 @@
 package io.ticketfoundry.api.experiment;
 
+import io.ticketfoundry.api.dataset.DatasetService;
 import io.ticketfoundry.api.job.JobQueue;
 import io.ticketfoundry.api.preset.Presets;
 import io.ticketfoundry.api.team.Caller;
@@ -42,8 +43,10 @@ public class ExperimentService {
     private final JdbcClient jdbc;
     private final JobQueue jobs;
     private final JsonMapper json;
+    private final DatasetService datasets;
 
-    public ExperimentService(JdbcClient jdbc, JobQueue jobs, JsonMapper json) {
+    public ExperimentService(JdbcClient jdbc, JobQueue jobs, JsonMapper json, DatasetService datasets) {
+        this.datasets = datasets;
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.json = json;
@@ -59,7 +62,7 @@ public class ExperimentService {
         List<FieldProblem> problems = new ArrayList<>();
         String name = readName(request.name(), "name", problems);
         JsonNode specNode = withPreset(request.preset(), request.spec(), "preset", problems);
-        SpecValidator.Result spec = SpecValidator.read(specNode, "spec");
+        SpecValidator.Result spec = SpecValidator.read(specNode, "spec", id -> datasets.lookup(caller.teamId(), id));
         problems.addAll(spec.problems());
         List<Long> seeds = readSeeds(request.seeds(), problems);
         if (!problems.isEmpty()) {

@@ -17,6 +17,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.TreeMap;
 import tools.jackson.databind.DeserializationFeature;
@@ -60,6 +62,14 @@ public final class SpecValidator {
      * @param root      its path from the request root, e.g. {@code spec}
      */
     public static Result read(JsonNode submitted, String root) {
+        return read(submitted, root, ModelCatalog::dataset);
+    }
+
+    /**
+     * As {@link #read(JsonNode, String)}, with {@code datasets} telling which dataset ids the
+     * submitter may name (base datasets, registered derived ones, the team's uploads) and their shape.
+     */
+    public static Result read(JsonNode submitted, String root, Function<String, Optional<ModelCatalog.DatasetInfo>> datasets) {
         List<FieldProblem> problems = new ArrayList<>();
         ObjectNode cleaned;
         if (submitted == null || submitted.isNull() || submitted.isMissingNode()) {
@@ -71,7 +81,7 @@ public final class SpecValidator {
             checkRecord(cleaned, ExperimentSpec.class, root, problems);
         }
         ExperimentSpec spec = STRICT.treeToValue(cleaned, ExperimentSpec.class);
-        problems.addAll(check(spec.withDefaults(), root));
+        problems.addAll(check(spec.withDefaults(), root, datasets));
         return problems.isEmpty() ? new Result(spec, List.of()) : new Result(null, List.copyOf(problems));
     }
 
@@ -213,18 +223,24 @@ public final class SpecValidator {
 
     /** Every problem of a defaults-filled spec, in field order; paths start with {@code root}. */
     public static List<FieldProblem> check(ExperimentSpec spec, String root) {
+        return check(spec, root, ModelCatalog::dataset);
+    }
+
+    public static List<FieldProblem> check(ExperimentSpec spec, String root,
+            Function<String, Optional<ModelCatalog.DatasetInfo>> datasets) {
         List<FieldProblem> problems = new ArrayList<>();
         if (spec.schemaVersion() != ExperimentSpec.CURRENT_SCHEMA_VERSION) {
             problems.add(new FieldProblem(root + ".schemaVersion",
                     "must be " + ExperimentSpec.CURRENT_SCHEMA_VERSION + " (the schema version this server reads)"));
         }
         var model = ModelCatalog.model(spec.model());
-        var dataset = ModelCatalog.dataset(spec.dataset());
+        var dataset = spec.dataset() == null ? Optional.<ModelCatalog.DatasetInfo>empty() : datasets.apply(spec.dataset());
         if (model.isEmpty()) {
             problems.add(new FieldProblem(root + ".model", "must be one of " + String.join(", ", ModelCatalog.modelNames())));
         }
         if (dataset.isEmpty()) {
-            problems.add(new FieldProblem(root + ".dataset", "must be one of " + String.join(", ", ModelCatalog.datasetNames())));
+            problems.add(new FieldProblem(root + ".dataset", "must be one of " + String.join(", ", ModelCatalog.datasetNames())
+                    + " or the id of a registered dataset (GET /api/v1/datasets)"));
         }
         if (model.isPresent() && dataset.isPresent() && !ModelCatalog.compatible(model.get(), dataset.get())) {
             problems.add(new FieldProblem(root + ".dataset", "does not fit model " + model.get().name()

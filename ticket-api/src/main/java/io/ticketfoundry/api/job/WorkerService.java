@@ -4,10 +4,12 @@ import io.ticketfoundry.api.artifact.ArtifactService;
 import io.ticketfoundry.api.artifact.ArtifactStore;
 import io.ticketfoundry.api.artifact.Sha256;
 import io.ticketfoundry.api.config.FoundryProperties;
+import io.ticketfoundry.api.dataset.DatasetService;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.team.TokenKind;
 import io.ticketfoundry.api.ticket.TicketService;
 import io.ticketfoundry.api.web.ApiException;
+import io.ticketfoundry.common.dataset.DatasetRef;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
 import io.ticketfoundry.common.protocol.CheckpointRequest;
 import io.ticketfoundry.common.protocol.JobCheckpoint;
@@ -57,9 +59,11 @@ public class WorkerService {
     private final JsonMapper json;
     private final FoundryProperties properties;
     private final TransactionTemplate transaction;
+    private final DatasetService datasets;
 
     public WorkerService(JobQueue queue, TicketService tickets, ArtifactService artifacts, JdbcClient jdbc,
-            JsonMapper json, FoundryProperties properties, TransactionTemplate transaction) {
+            JsonMapper json, FoundryProperties properties, TransactionTemplate transaction, DatasetService datasets) {
+        this.datasets = datasets;
         this.queue = queue;
         this.tickets = tickets;
         this.artifacts = artifacts;
@@ -96,10 +100,11 @@ public class WorkerService {
                     .query((rs, n) -> new JobInputs(rs.getObject("id", UUID.class), rs.getString("mask_sha256"),
                             rs.getString("trained_sha256"), rs.getString("rewind_sha256")))
                     .optional().orElse(null);
+            DatasetRef dataset = datasets.refForJob(job.experimentId(), spec.dataset(), job.id());
             long leaseSeconds = properties.queue().leaseDuration().toSeconds();
             return new Lease(job.id(), job.fencingToken(), job.kind(), job.attempts(), job.leaseExpiresAt(),
                     Math.max(1, leaseSeconds / 3), job.experimentId(), job.seed(), job.level(), spec, inputs, job.control(),
-                    queue.latestCheckpoint(job.id()).orElse(null));
+                    queue.latestCheckpoint(job.id()).orElse(null), dataset);
         }));
     }
 

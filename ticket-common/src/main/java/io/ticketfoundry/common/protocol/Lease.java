@@ -1,6 +1,7 @@
 package io.ticketfoundry.common.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.ticketfoundry.common.dataset.DatasetRef;
 import io.ticketfoundry.common.spec.ExperimentSpec;
 import java.time.Instant;
 import java.util.UUID;
@@ -13,6 +14,8 @@ import java.util.UUID;
  * {@code ExperimentSpec.CONTROLS}) of the IMP ticket {@code inputs.parentTicketId()}, whose mask
  * and rewind point {@code inputs} names; {@code control} is null for other kinds.
  * {@code checkpoint}, when set, is the latest epoch checkpoint an earlier attempt at the job recorded.
+ * {@code dataset} says how to build the spec's dataset (a base name, a derived recipe or an
+ * upload's files); an older API leaves it out and the spec's dataset is then a base name.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Lease(
@@ -28,16 +31,17 @@ public record Lease(
         ExperimentSpec spec,
         JobInputs inputs,
         String control,
-        JobCheckpoint checkpoint) {
+        JobCheckpoint checkpoint,
+        DatasetRef dataset) {
 
     public static final String KIND_IMP_LEVEL = "imp-level";
     public static final String KIND_CONTROL = "control";
 
-    /** A lease without a control and with nothing to resume from. */
+    /** A lease without a control, with nothing to resume from and a base dataset. */
     public Lease(UUID jobId, long fencingToken, String kind, int attempt, Instant leaseExpiresAt,
             long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec,
             JobInputs inputs) {
         this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level,
-                spec, inputs, null, null);
+                spec, inputs, null, null, null);
     }
 }

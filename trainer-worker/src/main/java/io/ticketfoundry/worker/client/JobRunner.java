@@ -1,6 +1,7 @@
 package io.ticketfoundry.worker.client;
 
 import io.ticketfoundry.common.protocol.CheckpointRequest;
+import io.ticketfoundry.common.dataset.DatasetRef;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.JobCheckpoint;
 import io.ticketfoundry.common.protocol.FailRequest;
@@ -16,6 +17,8 @@ import io.ticketfoundry.worker.lottery.LevelTask;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -60,6 +63,7 @@ public class JobRunner {
         try (LeaseKeeper keeper = new LeaseKeeper(client, lease, onHeartbeat, shuttingDown)) {
             try {
                 Files.createDirectories(jobDir);
+                prepareDataset(lease);
                 LevelTask task = fetchInputs(lease, jobDir);
                 LevelOutcome outcome = levelRunner.run(task, new LevelListener() {
                     @Override
@@ -115,6 +119,29 @@ public class JobRunner {
         } catch (Exception e) {
             log.warn("Job {}: could not store the checkpoint of epoch {}: {}", lease.jobId(), epoch, e.toString());
         }
+    }
+
+    /**
+     * Makes the lease's derived or uploaded dataset loadable: an upload's files are downloaded once
+     * into {@code <workDir>/datasets/<sha256>} (checked against their hash) and reused by later jobs.
+     */
+    private void prepareDataset(Lease lease) throws IOException, InterruptedException {
+        DatasetRef ref = lease.dataset();
+        if (ref == null || DatasetRef.BASE.equals(ref.kind())) {
+            return;
+        }
+        Map<String, Path> files = new HashMap<>();
+        if (ref.upload() != null) {
+            Path cache = Files.createDirectories(workDir.resolve("datasets"));
+            for (String sha : ref.upload().files().values()) {
+                Path local = cache.resolve(sha);
+                if (!Files.isRegularFile(local)) {
+                    client.download(lease.jobId(), lease.fencingToken(), sha, local);
+                }
+                files.put(sha, local);
+            }
+        }
+        levelRunner.datasets().register(ref, files);
     }
 
     private LevelTask fetchInputs(Lease lease, Path jobDir) throws IOException, InterruptedException {
@@ -205,6 +232,7 @@ public class JobRunner {
             return status >= 500 || status == 408 || status == 429;
         }
         return !(e instanceof IllegalArgumentException) && !(e instanceof java.io.FileNotFoundException)
+                && !(e instanceof io.ticketfoundry.worker.data.DatasetFormatException)
                 && !(e instanceof java.nio.file.NoSuchFileException);
     }
 

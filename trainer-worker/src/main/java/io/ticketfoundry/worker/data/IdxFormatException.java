@@ -1,9 +1,7 @@
 package io.ticketfoundry.worker.data;
 
-import java.io.IOException;
-
 /** A file that is not the IDX file it should be; the message names the file and the problem. */
-public class IdxFormatException extends IOException {
+public class IdxFormatException extends DatasetFormatException {
 
     public IdxFormatException(String message) {
         super(message);

@@ -1,9 +1,13 @@
 package io.ticketfoundry.worker.data;
 
-/** A split and the file-name prefix of its IDX files. */
+/**
+ * A split and the file-name prefix of its IDX files. Only derived datasets made by a
+ * {@code validation-split} recipe have a {@code VALIDATION} split (held out of the base's training set).
+ */
 public enum Split {
     TRAIN("train", "train"),
-    TEST("test", "t10k");
+    TEST("test", "t10k"),
+    VALIDATION("validation", "validation");
 
     private final String label;
     private final String filePrefix;

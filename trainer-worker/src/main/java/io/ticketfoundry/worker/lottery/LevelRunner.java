@@ -11,6 +11,7 @@ import io.ticketfoundry.worker.Seeds;
 import io.ticketfoundry.worker.model.Initializers;
 import io.ticketfoundry.worker.prune.ControlMasks;
 import io.ticketfoundry.worker.data.DatasetLoader;
+import io.ticketfoundry.worker.data.DatasetVerifier;
 import io.ticketfoundry.worker.data.InMemoryDataset;
 import io.ticketfoundry.worker.data.Split;
 import io.ticketfoundry.worker.evaluate.ModelEvaluator;
@@ -82,7 +83,8 @@ public final class LevelRunner {
     private final Duration checkpointMinInterval;
 
     private LevelRunner(Builder builder) {
-        datasets = new DatasetLoader(Objects.requireNonNull(builder.datasetRoot, "datasetRoot"));
+        datasets = new DatasetLoader(Objects.requireNonNull(builder.datasetRoot, "datasetRoot"),
+                new DatasetVerifier(builder.datasetVerification));
         workerId = Objects.requireNonNull(builder.workerId, "workerId");
         models = builder.models;
         evaluationBatchSize = builder.evaluationBatchSize;
@@ -94,6 +96,11 @@ public final class LevelRunner {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Where the datasets come from; the job runner registers a lease's derived and uploaded datasets here. */
+    public DatasetLoader datasets() {
+        return datasets;
     }
 
     /**
@@ -182,6 +189,7 @@ public final class LevelRunner {
                     .setInitialWeights(start)
                     .optMask(mask)
                     .setSeed(task.seed())
+                    .optAugmentation(datasets.trainAugmentation(spec.dataset()).orElse(null))
                     .optLevel(level)
                     .optStartStep(startStep)
                     .optCallback(capture)
@@ -311,6 +319,7 @@ public final class LevelRunner {
         Map<String, String> values = new LinkedHashMap<>(Provenance.environment(workerId));
         values.put("model", spec.model());
         values.put("dataset", spec.dataset());
+        values.put("datasetContent", datasets.contentDescription(spec.dataset()));
         values.put("metricsSplit", Split.TEST.label());
         values.put("seed", String.valueOf(task.seed()));
         values.put("level", String.valueOf(task.level()));
@@ -464,6 +473,7 @@ public final class LevelRunner {
         private int progressInterval = 100;
         private int checkpointEveryEpochs;
         private Duration checkpointMinInterval = Duration.ZERO;
+        private DatasetVerifier.Mode datasetVerification = DatasetVerifier.Mode.WARN;
 
         private Builder() {
         }
@@ -479,6 +489,15 @@ public final class LevelRunner {
             }
             this.checkpointEveryEpochs = everyEpochs;
             this.checkpointMinInterval = minInterval;
+            return this;
+        }
+
+        /**
+         * How base datasets are checked against the registry's hashes: {@code WARN} unless set (tests
+         * train on generated files); the worker sets its configured mode, {@code STRICT} by default.
+         */
+        public Builder optDatasetVerification(DatasetVerifier.Mode mode) {
+            this.datasetVerification = Objects.requireNonNull(mode);
             return this;
         }
 

@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import io.ticketfoundry.common.spec.TrainingSpec;
+import io.ticketfoundry.worker.data.Augmentation;
 import io.ticketfoundry.worker.data.InMemoryDataset;
 import io.ticketfoundry.worker.model.ModelDefinition;
 import io.ticketfoundry.worker.model.Network;
@@ -47,6 +48,7 @@ public final class TrainingLoop {
     private final ModelDefinition model;
     private final TrainingSpec training;
     private final InMemoryDataset data;
+    private final Augmentation augmentation;
     private final Weights initialWeights;
     private final Mask mask;
     private final long seed;
@@ -73,6 +75,7 @@ public final class TrainingLoop {
         cancelRequested = builder.cancelRequested;
         cancelCheckInterval = builder.cancelCheckInterval;
         progressInterval = builder.progressInterval;
+        augmentation = builder.augmentation;
         if (data.size() == 0) {
             throw new IllegalArgumentException("the training set " + data.name() + " is empty");
         }
@@ -105,6 +108,12 @@ public final class TrainingLoop {
         int n = data.size();
         long perEpoch = iterationsPerEpoch();
         try (Model djlModel = Model.newInstance(model.name())) {
+            // PyTorch's grad mode is per thread: DJL turns it off only on the thread that started the
+            // engine, and a gradient collector restores the mode it found. The in-place mask updates
+            // on parameters need it off, so a loop run on any other thread sets it here.
+            if ("PyTorch".equals(djlModel.getNDManager().getEngine().getEngineName())) {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            }
             Network network = model.newNetwork();
             djlModel.setBlock(network.block());
             // One device: by default DJL would take every GPU, and this loop does not split batches.
@@ -144,6 +153,9 @@ public final class TrainingLoop {
                                 NDArray indices = order.get(stepManager, new NDIndex().addSliceDim(begin, end));
                                 NDIndex rows = new NDIndex("{}", indices);
                                 NDArray x = data.features().get(stepManager, rows);
+                                if (augmentation != null) {
+                                    x = augmentation.apply(x, Augmentation.seed(seed, level, epoch, step));
+                                }
                                 NDArray y = data.labels().get(stepManager, rows);
                                 try (GradientCollector collector = trainer.newGradientCollector()) {
                                     NDList output = trainer.forward(new NDList(x));
@@ -215,8 +227,15 @@ public final class TrainingLoop {
         private BooleanSupplier cancelRequested = () -> false;
         private int cancelCheckInterval = 20;
         private int progressInterval = 100;
+        private Augmentation augmentation;
 
         private Builder() {
+        }
+
+        /** Applied to every training batch, seeded from (seed, level, epoch, step); none by default. */
+        public Builder optAugmentation(Augmentation augmentation) {
+            this.augmentation = augmentation;
+            return this;
         }
 
         public Builder setModel(ModelDefinition model) {
