@@ -64,6 +64,15 @@ final class ExampleCommand implements Callable<Integer> {
                 "TF_DATA_DIR", dataDir.toAbsolutePath().toString(),
                 "TF_BOOTSTRAP_TOKEN", tokens.getProperty("admin"),
                 "TF_BOOTSTRAP_WORKER_TOKEN", tokens.getProperty("worker")), dataDir.resolve("logs/ticket-api.log"));
+        ChildProcess[] workerHolder = new ChildProcess[1];
+        // Ctrl-C ends the children too (finally blocks do not run when the JVM is signalled)
+        Thread stopChildren = new Thread(() -> {
+            if (workerHolder[0] != null) {
+                workerHolder[0].close();
+            }
+            api.close();
+        }, "stop-children");
+        Runtime.getRuntime().addShutdownHook(stopChildren);
         ChildProcess worker = null;
         try {
             System.out.println("Starting ticket-api on " + apiUrl + " (log: " + api.log() + ")");
@@ -78,6 +87,7 @@ final class ExampleCommand implements Callable<Integer> {
                     "TF_WORKER_TOKEN", tokens.getProperty("worker"),
                     "TF_DATASET_ROOT", datasetRoot.toAbsolutePath().toString(),
                     "TF_WORK_DIR", dataDir.resolve("worker").toAbsolutePath().toString()), dataDir.resolve("logs/trainer-worker.log"));
+            workerHolder[0] = worker;
             System.out.println("Started trainer-worker (log: " + worker.log() + ")");
 
             JsonNode experiment = member.post("api/v1/experiments", Files.readString(request));
