@@ -56,7 +56,8 @@ public final class Presets {
         add("open-lth-resnet-20-cifar10",
                 "open_lth's cifar_resnet_20 lottery run: SGD lr 0.1, momentum 0.9, weight decay 1e-4, batch 128, "
                         + "160 epochs with the learning rate x0.1 at epochs 80 and 120, global pruning of 20% a level "
-                        + "with fc pruned too, counted as open_lth's sparse_global.py, rewind to init.",
+                        + "with fc pruned too, counted as open_lth's sparse_global.py, rewind to init. To shorten it, override "
+                        + "training.schedule.milestones together with training.epochs (milestones must fall inside the budget).",
                 """
                 {"model": "resnet-20", "dataset": "cifar10",
                  "training": {"optimizer": "sgd", "learningRate": 0.1, "momentum": 0.9, "weightDecay": 0.0001,
