@@ -24,6 +24,7 @@ import io.ticketfoundry.common.spec.RewindSpec;
 import io.ticketfoundry.common.spec.TrainingSpec;
 import io.ticketfoundry.worker.client.WorkerApiClient;
 import io.ticketfoundry.worker.data.DatasetInfo;
+import io.ticketfoundry.worker.data.DatasetLoader;
 import io.ticketfoundry.worker.data.InMemoryDataset;
 import io.ticketfoundry.worker.data.Split;
 import io.ticketfoundry.worker.data.SyntheticIdx;
@@ -63,18 +64,32 @@ import java.util.UUID;
  *       engine-side data, in the same run: the ceiling, and our ratio to it.</li>
  *   <li>The platform's overhead per IMP level (pruning, evaluation, file writing, epoch checkpoints,
  *       uploads to a local HTTP sink) as a fraction of the level's training time, over several
- *       levels, with the process's resident memory and the engine's live NDArrays after each level.</li>
+ *       levels, with the process's resident memory after each level and its least-squares slope
+ *       (MB per level) over the levels after the first.</li>
  * </ol>
  *
  * Run: {@code ./mvnw -q -B -o -pl trainer-worker -am -Pbenchmark verify} or
  * {@code java -cp <classpath> io.ticketfoundry.worker.bench.TrainingThroughputBenchmark [samples] [epochs] [levels]}
- * (defaults 60000 2 5). Data is generated with MNIST's (or the model's) shape.
+ * (defaults 60000 2 5). LeNet-300-100 trains on the first {@code samples} Fashion-MNIST images when
+ * they are installed under {@link #FASHION_ROOT}, otherwise on generated data of MNIST's shape;
+ * ResNet-20 on generated CIFAR-shaped data [N, 3, 32, 32]. Generated data has overlapping classes and
+ * 20% random labels, so the loss stays in the range of real training instead of collapsing to ~0.
+ *
+ * <p>Run it with {@code OMP_WAIT_POLICY=PASSIVE} (the Maven profile sets it): PyTorch's OpenMP
+ * threads otherwise spin at every parallel region, and on a machine whose cores are busy with other
+ * work a region waits for a descheduled thread; that made whole runs 10–50 times slower, at random.
  */
 public final class TrainingThroughputBenchmark {
 
     /** One throughput case; adding a model is one line here (it is skipped while the registry lacks it). */
     record Case(String model, String optimizer, double learningRate, int batchSize) {
     }
+
+    /** Where Fashion-MNIST's IDX files are looked for ({@code <root>/fashion-mnist/...}). */
+    static final Path FASHION_ROOT = Path.of(System.getProperty("benchmark.datasets", "/usr/share/datasets"));
+
+    /** CIFAR-shaped generated samples for ResNet-sized models: enough batches for a stable rate, minutes at most. */
+    static final int LARGE_MODEL_SAMPLES = 2_560;
 
     static final List<Case> CASES = List.of(
             new Case("lenet-300-100", TrainingSpec.ADAM, 1.2e-3, 60),
@@ -88,6 +103,10 @@ public final class TrainingThroughputBenchmark {
         System.out.printf("Ticket Foundry worker benchmark, %s, %d cores, java %s, %d samples x %d epochs%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 samples, epochs);
+        String waitPolicy = System.getenv("OMP_WAIT_POLICY");
+        System.out.printf("load average at start %s; OMP_WAIT_POLICY=%s%s%n", loadAverage(), waitPolicy,
+                "passive".equalsIgnoreCase(waitPolicy) ? ""
+                        : " (not PASSIVE: on a loaded machine OpenMP spin-waiting can make any figure 10-50x slower)");
         ModelRegistry registry = ModelRegistry.standard();
         System.out.println();
         System.out.println("Throughput (samples/s; the bare DJL Trainer loop is the ceiling)");
@@ -99,36 +118,59 @@ public final class TrainingThroughputBenchmark {
             }
             ModelDefinition model = registry.get(c.model());
             // ResNet-sized models get fewer samples so a case stays within minutes on a CPU
-            int n = model.sampleShape().size() > 1000 ? Math.min(samples, 5_000) : samples;
+            int n = model.sampleShape().size() > 1000 ? Math.min(samples, LARGE_MODEL_SAMPLES) : samples;
             try (NDManager manager = NDManager.newBaseManager();
-                    InMemoryDataset train = generated(manager.newSubManager(), model, n)) {
+                    InMemoryDataset train = data(manager.newSubManager(), model, n)) {
                 throughput(model, c, train, 1); // warm-up: JIT and native kernels
-                double ours = throughput(model, c, train, epochs);
+                double[] ours = throughput(model, c, train, epochs);
                 bareTrainer(model, c, train, 1);
                 double bare = bareTrainer(model, c, train, epochs);
-                System.out.printf("  %-14s %-4s batch %3d: ours %7.0f   bare DJL Trainer %7.0f   ratio %.2f%n",
-                        c.model(), c.optimizer(), c.batchSize(), ours, bare, ours / bare);
+                System.out.printf("  %-14s %-4s batch %3d: ours %7.0f   bare DJL Trainer %7.0f   ratio %.2f"
+                        + "   (%s, %d samples, final loss %.3f, load %s)%n", c.model(), c.optimizer(), c.batchSize(),
+                        ours[0], bare, ours[0] / bare, train.name(), train.size(), ours[1], loadAverage());
             }
         }
         System.out.println();
         levelOverhead(samples, epochs, levels);
     }
 
-    /** Class-dependent generated samples of the model's input shape, created on the engine. */
+    /** The first {@code n} Fashion-MNIST training images for a 28×28 model when installed, generated data otherwise. */
+    static InMemoryDataset data(NDManager manager, ModelDefinition model, int n) throws java.io.IOException {
+        Path fashion = FASHION_ROOT.resolve(DatasetInfo.FASHION_MNIST.name());
+        if (!model.sampleShape().equals(new Shape(1, 28, 28)) || !Files.isDirectory(fashion)) {
+            return generated(manager, model, n);
+        }
+        // the whole split stays in a sub-manager of manager (slices may share its memory) and goes with it
+        InMemoryDataset all = new DatasetLoader(FASHION_ROOT).load(manager, DatasetInfo.FASHION_MNIST.name(), Split.TRAIN);
+        int count = Math.min(n, all.size());
+        NDIndex rows = new NDIndex().addSliceDim(0, count);
+        return InMemoryDataset.ofArrays(DatasetInfo.FASHION_MNIST.name(), Split.TRAIN, manager,
+                all.features().get(manager, rows), all.labels().get(manager, rows), all.numClasses());
+    }
+
+    /** Fraction of generated samples whose label is replaced by a uniformly random class. */
+    static final double LABEL_NOISE = 0.2;
+
+    /**
+     * Generated samples of the model's input shape, created on the engine: class prototypes with
+     * half the spread of the per-sample noise, so classes overlap, and {@link #LABEL_NOISE} of the
+     * labels random. No classifier can then be certain, and the loss stays near real training's
+     * (not at ~0, where every gradient is tiny) for as long as the benchmark runs.
+     */
     static InMemoryDataset generated(NDManager manager, ModelDefinition model, int n) {
         int features = (int) model.sampleShape().size();
         Random random = new Random(7);
         float[][] prototypes = new float[model.numClasses()][features];
         for (float[] p : prototypes) {
             for (int i = 0; i < features; i++) {
-                p[i] = (float) random.nextGaussian();
+                p[i] = (float) (0.5 * random.nextGaussian());
             }
         }
         float[] x = new float[n * features];
         long[] y = new long[n];
         for (int s = 0; s < n; s++) {
             int label = s % prototypes.length;
-            y[s] = label;
+            y[s] = random.nextDouble() < LABEL_NOISE ? random.nextInt(prototypes.length) : label;
             for (int i = 0; i < features; i++) {
                 x[s * features + i] = prototypes[label][i] + (float) random.nextGaussian();
             }
@@ -138,7 +180,8 @@ public final class TrainingThroughputBenchmark {
         return InMemoryDataset.ofArrays("generated", Split.TRAIN, manager, featureArray, labelArray, model.numClasses());
     }
 
-    static double throughput(ModelDefinition model, Case c, InMemoryDataset train, int epochs) {
+    /** {samples/s, last epoch's mean loss}. */
+    static double[] throughput(ModelDefinition model, Case c, InMemoryDataset train, int epochs) {
         TrainingSpec spec = new TrainingSpec(c.optimizer(), c.learningRate(), 0.0, 0.0, c.batchSize(), epochs);
         long start = System.nanoTime();
         TrainingResult result = TrainingLoop.builder().setModel(model).setTraining(spec).setData(train)
@@ -147,7 +190,7 @@ public final class TrainingThroughputBenchmark {
         if (!Double.isFinite(result.lastEpochMeanLoss())) {
             throw new IllegalStateException("training diverged");
         }
-        return (double) train.size() * epochs / seconds;
+        return new double[] {(double) train.size() * epochs / seconds, result.lastEpochMeanLoss()};
     }
 
     /** DJL's own training step on the same block, batch and engine-side data; contiguous batches, no masks. */
@@ -201,10 +244,10 @@ public final class TrainingThroughputBenchmark {
         System.out.printf("Overhead per IMP level (LeNet-300-100, SGD batch 128, %d train / 10000 test samples, %d epochs,"
                 + " a checkpoint every epoch, uploads over local HTTP)%n", samples, epochs);
         System.out.println("  level  train s  load s  prune s  eval s  write s  ckpt s  upload s  overhead/train"
-                + "  RSS MB  live NDArrays");
+                + "  RSS MB  load avg");
         LevelOutcome previous = null;
-        try (NDManager probe = NDManager.newBaseManager()) {
-            NDManager system = probe.getParentManager();
+        double[] rssMb = new double[levels];
+        try {
             for (int level = 0; level < levels; level++) {
                 Path out = root.resolve("level-" + level);
                 LevelTask task = previous == null ? LevelTask.first(spec, 0, out)
@@ -222,10 +265,11 @@ public final class TrainingThroughputBenchmark {
                 double overhead = clock.seconds("prune") + clock.seconds("evaluate") + clock.seconds("write")
                         + clock.checkpointSeconds + clock.seconds("upload");
                 System.gc();
-                System.out.printf("  %5d  %7.2f  %6.2f  %7.3f  %6.3f  %7.3f  %6.3f  %8.3f  %13.1f%%  %6d  %13d%n",
+                rssMb[level] = residentKb() / 1024.0;
+                System.out.printf("  %5d  %7.2f  %6.2f  %7.3f  %6.3f  %7.3f  %6.3f  %8.3f  %13.1f%%  %6.0f  %s%n",
                         level, train, clock.seconds("load"), clock.seconds("prune"), clock.seconds("evaluate"),
                         clock.seconds("write"), clock.checkpointSeconds, clock.seconds("upload"), 100 * overhead / train,
-                        residentKb() / 1024, system.getManagedArrays().size());
+                        rssMb[level], loadAverage());
                 previous = outcome;
             }
         } finally {
@@ -233,6 +277,39 @@ public final class TrainingThroughputBenchmark {
         }
         System.out.println("  (overhead = prune + evaluate + write + checkpoints + uploads; dataset loading is listed"
                 + " apart: the worker reads the IDX files once per level)");
+        if (levels >= 3) {
+            // level 0 includes the engine's and allocator's one-time growth; a leak shows as a steady climb after it
+            double[] after = java.util.Arrays.copyOfRange(rssMb, 1, levels);
+            double slope = slope(after);
+            double perLevelData = 4.0 * (samples + 10_000) * (784 + 1) / (1 << 20);
+            System.out.printf("Native memory: RSS slope over levels 1..%d = %+.1f MB/level (least squares; range %.0f..%.0f MB);"
+                    + " the level's train + test tensors alone are %.0f MB, so a leak of them would climb by that%n",
+                    levels - 1, slope, java.util.Arrays.stream(after).min().orElse(0), java.util.Arrays.stream(after).max()
+                            .orElse(0), perLevelData);
+        }
+    }
+
+    /** Least-squares slope of {@code y} against its index. */
+    static double slope(double[] y) {
+        int n = y.length;
+        double meanX = (n - 1) / 2.0;
+        double meanY = java.util.Arrays.stream(y).average().orElse(0);
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (i - meanX) * (y[i] - meanY);
+            sxx += (i - meanX) * (i - meanX);
+        }
+        return sxx == 0 ? 0 : sxy / sxx;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     /** Wall time per phase, from the runner's progress reports; checkpoints are timed and uploaded. */
