@@ -86,7 +86,10 @@ final class ExampleCommand implements Callable<Integer> {
                     "TF_API_URL", apiUrl.toString(),
                     "TF_WORKER_TOKEN", tokens.getProperty("worker"),
                     "TF_DATASET_ROOT", datasetRoot.toAbsolutePath().toString(),
-                    "TF_WORK_DIR", dataDir.resolve("worker").toAbsolutePath().toString()), dataDir.resolve("logs/trainer-worker.log"));
+                    "TF_WORK_DIR", dataDir.resolve("worker").toAbsolutePath().toString(),
+                    // PyTorch's threads then sleep rather than spin while waiting: a busy machine stays usable
+                    "OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE")),
+                    dataDir.resolve("logs/trainer-worker.log"));
             workerHolder[0] = worker;
             System.out.println("Started trainer-worker (log: " + worker.log() + ")");
 
