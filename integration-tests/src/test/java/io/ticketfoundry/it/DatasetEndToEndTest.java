@@ -2,33 +2,23 @@ package io.ticketfoundry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticketfoundry.api.TicketApiApplication;
-import io.ticketfoundry.api.support.TestDatabase;
-import io.ticketfoundry.worker.WorkerConfig;
-import io.ticketfoundry.worker.WorkerMain;
 import io.ticketfoundry.worker.data.DatasetInfo;
 import io.ticketfoundry.worker.data.SyntheticIdx;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Datasets through the whole stack: a team uploads an IDX dataset and registers a recipe over a
@@ -39,54 +29,30 @@ class DatasetEndToEndTest {
 
     private static final String ADMIN = "tf_e2e_data_admin_0123456789abcdef0123456789";
     private static final String WORKER = "tf_e2e_data_worker_0123456789abcdef012345678";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path temp;
 
-    private static ConfigurableApplicationContext api;
-    private static URI base;
-    private static WorkerMain worker;
-    private static Thread workerThread;
+    private static FoundryApi api;
+    private static InProcessWorker worker;
 
     @BeforeAll
     static void start() throws Exception {
         SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.MNIST, 600, 200, 11, false);
         SyntheticIdx.write(temp.resolve("upload"), DatasetInfo.MNIST, 400, 100, 12, true);
-        TestDatabase database = TestDatabase.get();
-        api = new SpringApplicationBuilder(TicketApiApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + database.jdbcUrl(),
-                "--spring.datasource.username=" + (database.username() == null ? "" : database.username()),
-                "--spring.datasource.password=" + (database.password() == null ? "" : database.password()),
-                "--tf.data-dir=" + temp.resolve("api"),
-                "--tf.bootstrap-token=" + ADMIN,
-                "--tf.bootstrap-worker-token=" + WORKER,
-                "--tf.queue.lease-duration=6s");
-        base = URI.create("http://localhost:" + api.getEnvironment().getProperty("local.server.port") + "/");
-        worker = new WorkerMain(new WorkerConfig(base, WORKER, "e2e-data-worker", temp.resolve("datasets"),
-                temp.resolve("worker"), Duration.ofMillis(200)));
-        workerThread = new Thread(worker, "e2e-data-worker");
-        workerThread.start();
+        api = FoundryApi.start(temp.resolve("api"), ADMIN, WORKER, "--tf.queue.lease-duration=6s");
+        worker = InProcessWorker.start(api, "e2e-data-worker", temp.resolve("datasets"), temp.resolve("worker"),
+                Duration.ofMillis(200));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (worker != null) {
-            worker.stop();
-            workerThread.join(60_000);
-        }
-        if (api != null) {
-            api.close();
-        }
+        FoundryApi.stop(worker, api);
     }
 
     @Test
     void experimentsOnAnUploadAndOnARecipeTrainOnTheWorker() throws Exception {
-        String teamId = call("POST", "api/v1/teams", ADMIN, Map.of("name", "e2e-data"), 201).path("id").asString();
-        String member = call("POST", "api/v1/teams/" + teamId + "/tokens", ADMIN,
-                Map.of("name", "dora", "role", "member"), 201).path("token").asString();
+        String member = api.member("e2e-data", "dora");
 
         Path dir = temp.resolve("upload/mnist");
         Map<String, Path> files = new LinkedHashMap<>();
@@ -98,16 +64,17 @@ class DatasetEndToEndTest {
         String uploadId = upload.path("id").asString();
         String trainSha = upload.path("files").path("trainImages").path("sha256").asString();
 
-        JsonNode recipe = call("POST", "api/v1/datasets", member, Map.of("name", "mnist 30 per class",
+        JsonNode recipe = api.call("POST", "api/v1/datasets", member, Map.of("name", "mnist 30 per class",
                 "recipe", Map.of("kind", "subset", "base", "mnist", "perClass", 30, "seed", 1)), 201);
         String recipeId = recipe.path("id").asString();
 
         Map<String, Object> training = Map.of("optimizer", "sgd", "learningRate", 0.05, "batchSize", 32, "epochs", 2);
         for (String dataset : new String[] {uploadId, recipeId}) {
-            JsonNode experiment = call("POST", "api/v1/experiments", member, Map.of("name", "on " + dataset,
+            JsonNode experiment = api.call("POST", "api/v1/experiments", member, Map.of("name", "on " + dataset,
                     "spec", Map.of("dataset", dataset, "training", training, "pruning", Map.of("levels", 0))), 201);
-            JsonNode ticket = awaitOneTicket(experiment.path("id").asString(), member);
-            JsonNode full = call("GET", "api/v1/tickets/" + ticket.path("id").asString(), member, null, 200);
+            List<JsonNode> tickets = api.awaitTickets(experiment.path("id").asString(), member, 1, Duration.ofMinutes(4));
+            assertThat(tickets).as("tickets on " + dataset).hasSize(1);
+            JsonNode full = tickets.get(0);
             double accuracy = -1;
             for (JsonNode metric : full.path("metrics")) {
                 if (metric.path("name").asString().equals("accuracy")) {
@@ -119,21 +86,6 @@ class DatasetEndToEndTest {
         }
         assertThat(Files.isRegularFile(temp.resolve("worker/datasets/" + trainSha)))
                 .as("the worker caches the upload's files by hash").isTrue();
-    }
-
-    private static JsonNode awaitOneTicket(String experimentId, String token) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-        while (Instant.now().isBefore(deadline)) {
-            for (JsonNode job : call("GET", "api/v1/jobs?experimentId=" + experimentId, token, null, 200).path("items")) {
-                assertThat(job.path("status").asString()).as(job.path("lastError").asString()).isNotEqualTo("failed");
-            }
-            JsonNode tickets = call("GET", "api/v1/experiments/" + experimentId + "/tickets", token, null, 200).path("items");
-            if (tickets.size() == 1) {
-                return tickets.get(0);
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("no ticket for " + experimentId);
     }
 
     private static JsonNode upload(String token, Map<String, Path> files) throws Exception {
@@ -149,24 +101,9 @@ class DatasetEndToEndTest {
             body.write("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base.resolve("api/v1/datasets/uploads"))
+        return api.send(HttpRequest.newBuilder(api.base().resolve("api/v1/datasets/uploads"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return JSON.readTree(response.body());
-    }
-
-    private static JsonNode call(String method, String path, String token, Object body, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expected);
-        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), 201);
     }
 }

@@ -2,36 +2,24 @@ package io.ticketfoundry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticketfoundry.api.TicketApiApplication;
-import io.ticketfoundry.api.support.TestDatabase;
+import io.ticketfoundry.api.support.QueueFixtures;
 import io.ticketfoundry.common.safetensors.SafeTensors;
 import io.ticketfoundry.common.safetensors.SafeTensorsReader;
 import io.ticketfoundry.common.safetensors.Tensor;
-import io.ticketfoundry.worker.WorkerConfig;
-import io.ticketfoundry.worker.WorkerMain;
 import io.ticketfoundry.worker.data.DatasetInfo;
 import io.ticketfoundry.worker.data.SyntheticIdx;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole spine: ticket-api on real PostgreSQL, one trainer worker talking to it over HTTP with a
@@ -42,64 +30,38 @@ class LotteryEndToEndTest {
 
     private static final String ADMIN = "tf_e2e_admin_0123456789abcdef0123456789";
     private static final String WORKER = "tf_e2e_worker_0123456789abcdef0123456789";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path temp;
 
-    private static ConfigurableApplicationContext api;
-    private static URI base;
-    private static WorkerMain worker;
-    private static Thread workerThread;
+    private static FoundryApi api;
+    private static InProcessWorker worker;
 
     @BeforeAll
     static void start() throws Exception {
         SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.FASHION_MNIST, 2000, 500, 7, true);
-        TestDatabase database = TestDatabase.get();
-        // command-line arguments outrank application.yml, as they would for a deployed service
-        api = new SpringApplicationBuilder(TicketApiApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + database.jdbcUrl(),
-                "--spring.datasource.username=" + (database.username() == null ? "" : database.username()),
-                "--spring.datasource.password=" + (database.password() == null ? "" : database.password()),
-                "--tf.data-dir=" + temp.resolve("api"),
-                "--tf.bootstrap-token=" + ADMIN,
-                "--tf.bootstrap-worker-token=" + WORKER,
-                "--tf.queue.lease-duration=6s");
-        base = URI.create("http://localhost:" + api.getEnvironment().getProperty("local.server.port") + "/");
-
-        worker = new WorkerMain(new WorkerConfig(base, WORKER, "e2e-worker", temp.resolve("datasets"),
-                temp.resolve("worker"), Duration.ofMillis(200)));
-        workerThread = new Thread(worker, "e2e-worker");
-        workerThread.start();
+        api = FoundryApi.start(temp.resolve("api"), ADMIN, WORKER, "--tf.queue.lease-duration=6s");
+        worker = InProcessWorker.start(api, "e2e-worker", temp.resolve("datasets"), temp.resolve("worker"),
+                Duration.ofMillis(200));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (worker != null) {
-            worker.stop();
-            workerThread.join(60_000);
-        }
-        if (api != null) {
-            api.close();
-        }
+        FoundryApi.stop(worker, api);
     }
 
     @Test
     void aCancelledJobStopsOnTheWorkerAndMakesNoTicket() throws Exception {
-        String teamId = call("POST", "api/v1/teams", ADMIN, Map.of("name", "e2e-cancel"), 201).path("id").asString();
-        String member = call("POST", "api/v1/teams/" + teamId + "/tokens", ADMIN,
-                Map.of("name", "bob", "role", "member"), 201).path("token").asString();
+        String member = api.member("e2e-cancel", "bob");
         Map<String, Object> spec = Map.of("dataset", "fashion-mnist",
                 "training", Map.of("epochs", 5000, "batchSize", 32), "pruning", Map.of("levels", 1));
-        String experimentId = call("POST", "api/v1/experiments", member,
+        String experimentId = api.call("POST", "api/v1/experiments", member,
                 Map.of("name", "long run", "spec", spec), 201).path("id").asString();
 
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         JsonNode job = null;
         while (Instant.now().isBefore(deadline)) {
-            job = call("GET", "api/v1/jobs?experimentId=" + experimentId, member, null, 200).path("items").get(0);
+            job = api.jobs(experimentId, member).get(0);
             if ("train".equals(job.path("progress").path("phase").asString())) {
                 break;
             }
@@ -108,24 +70,22 @@ class LotteryEndToEndTest {
         assertThat(job.path("progress").path("phase").asString()).as("the job reached training").isEqualTo("train");
         String jobId = job.path("id").asString();
 
-        call("POST", "api/v1/jobs/" + jobId + "/cancel", member, null, 200);
+        api.call("POST", "api/v1/jobs/" + jobId + "/cancel", member, null, 200);
         Instant cancelled = Instant.now();
         String status = "leased";
         while (Instant.now().isBefore(cancelled.plusSeconds(30)) && !status.equals("cancelled")) {
             Thread.sleep(100);
-            status = call("GET", "api/v1/jobs/" + jobId, member, null, 200).path("status").asString();
+            status = api.call("GET", "api/v1/jobs/" + jobId, member, null, 200).path("status").asString();
         }
         assertThat(status).isEqualTo("cancelled");
-        assertThat(call("GET", "api/v1/experiments/" + experimentId + "/tickets", member, null, 200).path("items")).isEmpty();
-        assertThat(call("GET", "api/v1/experiments/" + experimentId, member, null, 200).path("status").asString())
+        assertThat(api.call("GET", "api/v1/experiments/" + experimentId + "/tickets", member, null, 200).path("items")).isEmpty();
+        assertThat(api.call("GET", "api/v1/experiments/" + experimentId, member, null, 200).path("status").asString())
                 .isEqualTo("cancelled");
     }
 
     @Test
     void anExperimentBecomesThreeTicketsWhoseMasksDownloadAndMatchTheirReports() throws Exception {
-        String teamId = call("POST", "api/v1/teams", ADMIN, Map.of("name", "e2e"), 201).path("id").asString();
-        String member = call("POST", "api/v1/teams/" + teamId + "/tokens", ADMIN,
-                Map.of("name", "alice", "role", "member"), 201).path("token").asString();
+        String member = api.member("e2e", "alice");
 
         Map<String, Object> spec = Map.of(
                 "model", "lenet-300-100",
@@ -133,18 +93,13 @@ class LotteryEndToEndTest {
                 "training", Map.of("optimizer", "sgd", "learningRate", 0.05, "batchSize", 64, "epochs", 2),
                 "pruning", Map.of("scope", "global", "fraction", 0.2, "levels", 2, "layerFractions", Map.of("fc3.weight", 0.1)),
                 "rewind", Map.of("step", 10, "unit", "iterations"));
-        JsonNode experiment = call("POST", "api/v1/experiments", member,
+        JsonNode experiment = api.call("POST", "api/v1/experiments", member,
                 Map.of("name", "e2e lenet", "spec", spec, "seeds", List.of(3)), 201);
         String experimentId = experiment.path("id").asString();
 
-        awaitJobsDone(experimentId, member, Duration.ofMinutes(6));
+        api.awaitJobsSucceeded(experimentId, member, 3, Duration.ofMinutes(6), () -> "");
 
-        JsonNode ticketsResponse = call("GET", "api/v1/experiments/" + experimentId + "/tickets", member, null, 200);
-        List<JsonNode> tickets = new ArrayList<>();
-        for (JsonNode summary : ticketsResponse.path("items")) {
-            tickets.add(call("GET", "api/v1/tickets/" + summary.path("id").asString(), member, null, 200));
-        }
-        tickets.sort((a, b) -> Integer.compare(a.path("level").asInt(), b.path("level").asInt()));
+        List<JsonNode> tickets = api.tickets(experimentId, member);
         assertThat(tickets).extracting(t -> t.path("level").asInt()).containsExactly(0, 1, 2);
 
         long prunable = 784 * 300 + 300 * 100 + 100 * 10;
@@ -169,9 +124,9 @@ class LotteryEndToEndTest {
             assertThat(metric(ticket, "nll")).isPositive();
             assertThat(metric(ticket, "brier")).isBetween(0.0, 2.0);
 
-            HttpResponse<byte[]> download = download("api/v1/tickets/" + ticket.path("id").asString() + "/mask", member, null);
+            HttpResponse<byte[]> download = api.download("api/v1/tickets/" + ticket.path("id").asString() + "/mask", member, null);
             assertThat(download.statusCode()).isEqualTo(200);
-            assertThat(download.headers().firstValue("ETag")).hasValue("\"" + sha256(download.body()) + "\"");
+            assertThat(download.headers().firstValue("ETag")).hasValue("\"" + QueueFixtures.sha256(download.body()) + "\"");
             Path maskFile = Files.write(temp.resolve("mask-" + level + ".safetensors"), download.body());
             SafeTensors mask = SafeTensorsReader.read(maskFile);
 
@@ -211,11 +166,11 @@ class LotteryEndToEndTest {
         assertThat(fc3Kept).isEqualTo(810);
 
         String last = tickets.get(2).path("id").asString();
-        HttpResponse<byte[]> range = download("api/v1/tickets/" + last + "/weights", member, "bytes=0-7");
+        HttpResponse<byte[]> range = api.download("api/v1/tickets/" + last + "/weights", member, "bytes=0-7");
         assertThat(range.statusCode()).isEqualTo(206);
         assertThat(range.body()).hasSize(8);
 
-        JsonNode lineage = call("GET", "api/v1/experiments/" + experimentId + "/lineage", member, null, 200);
+        JsonNode lineage = api.call("GET", "api/v1/experiments/" + experimentId + "/lineage", member, null, 200);
         assertThat(lineage.path("nodes")).hasSize(3);
         assertThat(lineage.path("edges")).hasSize(2);
     }
@@ -227,50 +182,5 @@ class LotteryEndToEndTest {
             }
         }
         throw new AssertionError("ticket has no metric " + name + ": " + ticket);
-    }
-
-    private static void awaitJobsDone(String experimentId, String token, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode jobs = null;
-        while (Instant.now().isBefore(deadline)) {
-            jobs = call("GET", "api/v1/jobs?experimentId=" + experimentId, token, null, 200).path("items");
-            boolean active = false;
-            for (JsonNode job : jobs) {
-                String status = job.path("status").asString();
-                assertThat(status).as("job %s: %s", job.path("id").asString(), job.path("lastError").asString())
-                        .isNotIn("failed", "cancelled");
-                active |= status.equals("queued") || status.equals("leased");
-            }
-            if (!active && jobs.size() == 3) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("jobs did not finish in " + timeout + ": " + jobs);
-    }
-
-    private static JsonNode call(String method, String path, String token, Object body, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
-        return JSON.readTree(response.body());
-    }
-
-    private static HttpResponse<byte[]> download(String path, String token, String range) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
-        if (range != null) {
-            request.header("Range", range);
-        }
-        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

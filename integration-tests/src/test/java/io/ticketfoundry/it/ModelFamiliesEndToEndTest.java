@@ -2,15 +2,11 @@ package io.ticketfoundry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticketfoundry.api.TicketApiApplication;
-import io.ticketfoundry.api.support.TestDatabase;
 import io.ticketfoundry.common.safetensors.DType;
 import io.ticketfoundry.common.safetensors.SafeTensors;
 import io.ticketfoundry.common.safetensors.SafeTensorsReader;
 import io.ticketfoundry.common.safetensors.Tensor;
 import io.ticketfoundry.common.spec.ModelCatalog;
-import io.ticketfoundry.worker.WorkerConfig;
-import io.ticketfoundry.worker.WorkerMain;
 import io.ticketfoundry.worker.data.DatasetInfo;
 import io.ticketfoundry.worker.data.SyntheticCifar;
 import io.ticketfoundry.worker.data.SyntheticIdx;
@@ -18,15 +14,11 @@ import io.ticketfoundry.worker.model.BufferSpec;
 import io.ticketfoundry.worker.model.ModelDefinition;
 import io.ticketfoundry.worker.model.ModelRegistry;
 import io.ticketfoundry.worker.model.ParameterSpec;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One small IMP job per model family through the API and a real worker (issue 3's acceptance):
@@ -53,8 +42,6 @@ class ModelFamiliesEndToEndTest {
 
     private static final String ADMIN = "tf_e2e_families_admin_0123456789abcdef01234567";
     private static final String WORKER = "tf_e2e_families_worker_0123456789abcdef0123456";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ModelRegistry MODELS = ModelRegistry.standard();
 
     /** Model → dataset; 128 MNIST and 80 CIFAR-10 training images, batch 32, one epoch. */
@@ -75,10 +62,8 @@ class ModelFamiliesEndToEndTest {
     @TempDir
     static Path temp;
 
-    private static ConfigurableApplicationContext api;
-    private static URI base;
-    private static WorkerMain worker;
-    private static Thread workerThread;
+    private static FoundryApi api;
+    private static InProcessWorker worker;
     private static String member;
 
     @BeforeAll
@@ -87,37 +72,15 @@ class ModelFamiliesEndToEndTest {
         SyntheticIdx.write(datasets, DatasetInfo.MNIST, 128, 64, 21, false);
         SyntheticIdx.write(datasets, DatasetInfo.FASHION_MNIST, 128, 64, 22, true);
         SyntheticCifar.writeCifar10(datasets, 16, 40, 23);
-        TestDatabase database = TestDatabase.get();
-        api = new SpringApplicationBuilder(TicketApiApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + database.jdbcUrl(),
-                "--spring.datasource.username=" + (database.username() == null ? "" : database.username()),
-                "--spring.datasource.password=" + (database.password() == null ? "" : database.password()),
-                "--tf.data-dir=" + temp.resolve("api"),
-                "--tf.bootstrap-token=" + ADMIN,
-                "--tf.bootstrap-worker-token=" + WORKER,
-                "--tf.queue.lease-duration=6s");
-        base = URI.create("http://localhost:" + api.getEnvironment().getProperty("local.server.port") + "/");
+        api = FoundryApi.start(temp.resolve("api"), ADMIN, WORKER, "--tf.queue.lease-duration=6s");
         // the in-code settings verify dataset hashes in warn mode: these files are generated
-        worker = new WorkerMain(new WorkerConfig(base, WORKER, "e2e-families-worker", datasets,
-                temp.resolve("worker"), Duration.ofMillis(100)));
-        workerThread = new Thread(worker, "e2e-families-worker");
-        workerThread.start();
-
-        String teamId = call("POST", "api/v1/teams", ADMIN, Map.of("name", "e2e-families"), 201).path("id").asString();
-        member = call("POST", "api/v1/teams/" + teamId + "/tokens", ADMIN,
-                Map.of("name", "erin", "role", "member"), 201).path("token").asString();
+        worker = InProcessWorker.start(api, "e2e-families-worker", datasets, temp.resolve("worker"), Duration.ofMillis(100));
+        member = api.member("e2e-families", "erin");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (worker != null) {
-            worker.stop();
-            workerThread.join(60_000);
-        }
-        if (api != null) {
-            api.close();
-        }
+        FoundryApi.stop(worker, api);
     }
 
     @Test
@@ -130,13 +93,13 @@ class ModelFamiliesEndToEndTest {
                     "training", Map.of("optimizer", "sgd", "learningRate", 0.01, "momentum", 0.9, "batchSize", 32,
                             "epochs", 1),
                     "pruning", Map.of("scope", "global", "fraction", 0.2, "levels", 1));
-            experiments.put(family.getKey(), call("POST", "api/v1/experiments", member,
+            experiments.put(family.getKey(), api.call("POST", "api/v1/experiments", member,
                     Map.of("name", "family " + family.getKey(), "spec", spec), 201).path("id").asString());
         }
         for (Map.Entry<String, String> experiment : experiments.entrySet()) {
             String model = experiment.getKey();
             Instant started = Instant.now();
-            List<JsonNode> tickets = awaitTickets(experiment.getValue(), 2, Duration.ofMinutes(4));
+            List<JsonNode> tickets = api.awaitTickets(experiment.getValue(), member, 2, Duration.ofMinutes(4));
             System.out.printf("%s: tickets after %d ms more%n", model, Duration.between(started, Instant.now()).toMillis());
             checkFamily(model, tickets);
         }
@@ -144,7 +107,7 @@ class ModelFamiliesEndToEndTest {
 
     @Test
     void everyPresetIsAcceptedByNameWithSmallOverridesAndRuns() throws Exception {
-        JsonNode presets = call("GET", "api/v1/presets", member, null, 200).path("items");
+        JsonNode presets = api.call("GET", "api/v1/presets", member, null, 200).path("items");
         assertThat(presets).as("the API serves presets").isNotEmpty();
         Map<String, String> experiments = new LinkedHashMap<>();
         for (JsonNode preset : presets) {
@@ -156,7 +119,7 @@ class ModelFamiliesEndToEndTest {
                 training.put("schedule", Map.of("milestones", List.of(1)));
             }
             Map<String, Object> overrides = Map.of("training", training, "pruning", Map.of("levels", 1));
-            JsonNode experiment = call("POST", "api/v1/experiments", member,
+            JsonNode experiment = api.call("POST", "api/v1/experiments", member,
                     Map.of("name", "preset " + name, "preset", name, "spec", overrides), 201);
             JsonNode resolved = experiment.path("resolvedSpec");
             JsonNode presetSpec = preset.path("spec");
@@ -172,7 +135,7 @@ class ModelFamiliesEndToEndTest {
             experiments.put(name, experiment.path("id").asString());
         }
         for (Map.Entry<String, String> experiment : experiments.entrySet()) {
-            List<JsonNode> tickets = awaitTickets(experiment.getValue(), 2, Duration.ofMinutes(4));
+            List<JsonNode> tickets = api.awaitTickets(experiment.getValue(), member, 2, Duration.ofMinutes(4));
             assertThat(tickets.get(1).path("prunable").path("remaining").asLong()).as(experiment.getKey())
                     .isLessThan(tickets.get(0).path("prunable").path("remaining").asLong());
         }
@@ -281,45 +244,10 @@ class ModelFamiliesEndToEndTest {
         }
     }
 
-    private static List<JsonNode> awaitTickets(String experimentId, int count, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            for (JsonNode job : call("GET", "api/v1/jobs?experimentId=" + experimentId, member, null, 200).path("items")) {
-                assertThat(job.path("status").asString()).as("job of %s: %s", experimentId, job.path("lastError").asString())
-                        .isNotIn("failed", "cancelled");
-            }
-            JsonNode summaries = call("GET", "api/v1/experiments/" + experimentId + "/tickets", member, null, 200).path("items");
-            if (summaries.size() >= count) {
-                List<JsonNode> tickets = new ArrayList<>();
-                for (JsonNode summary : summaries) {
-                    tickets.add(call("GET", "api/v1/tickets/" + summary.path("id").asString(), member, null, 200));
-                }
-                tickets.sort((a, b) -> Integer.compare(a.path("level").asInt(), b.path("level").asInt()));
-                return tickets;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no " + count + " tickets for " + experimentId + " in " + timeout);
-    }
-
     private static SafeTensors read(String what, String path) throws Exception {
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(base.resolve(path))
-                .header("Authorization", "Bearer " + member).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = api.download(path, member, null);
         assertThat(response.statusCode()).as(what).isEqualTo(200);
         Path file = Files.write(Files.createTempFile(temp, "download", ".safetensors"), response.body());
         return SafeTensorsReader.read(file);
-    }
-
-    private static JsonNode call(String method, String path, String token, Object body, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
-        return JSON.readTree(response.body());
     }
 }

@@ -2,16 +2,10 @@ package io.ticketfoundry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticketfoundry.api.TicketApiApplication;
-import io.ticketfoundry.api.support.TestDatabase;
 import io.ticketfoundry.worker.WorkerConfig;
 import io.ticketfoundry.worker.WorkerMain;
 import io.ticketfoundry.worker.data.DatasetInfo;
 import io.ticketfoundry.worker.data.SyntheticIdx;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Kills a real worker process in the middle of an IMP level, after it recorded an epoch
@@ -41,34 +32,22 @@ class ResumeAfterKillTest {
 
     private static final String ADMIN = "tf_resume_admin_0123456789abcdef0123456789";
     private static final String WORKER = "tf_resume_worker_0123456789abcdef0123456789";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int EPOCHS = 6;
 
     @TempDir
     static Path temp;
 
-    private static ConfigurableApplicationContext api;
-    private static URI base;
+    private static FoundryApi api;
     private static final List<Process> workers = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         // 3,000 samples at batch 32: 94 steps an epoch
         SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.FASHION_MNIST, 3000, 300, 7, false);
-        TestDatabase database = TestDatabase.get();
-        api = new SpringApplicationBuilder(TicketApiApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + database.jdbcUrl(),
-                "--spring.datasource.username=" + (database.username() == null ? "" : database.username()),
-                "--spring.datasource.password=" + (database.password() == null ? "" : database.password()),
-                "--tf.data-dir=" + temp.resolve("api"),
-                "--tf.bootstrap-token=" + ADMIN,
-                "--tf.bootstrap-worker-token=" + WORKER,
+        api = FoundryApi.start(temp.resolve("api"), ADMIN, WORKER,
                 "--tf.queue.lease-duration=4s",
                 "--tf.queue.retry-backoff=200ms",
                 "--tf.queue.sweep-interval=1s");
-        base = URI.create("http://localhost:" + api.getEnvironment().getProperty("local.server.port") + "/");
     }
 
     @AfterAll
@@ -92,8 +71,8 @@ class ResumeAfterKillTest {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.put(WorkerConfig.API_URL, base.toString());
-        env.put(WorkerConfig.WORKER_TOKEN, WORKER);
+        env.put(WorkerConfig.API_URL, api.base().toString());
+        env.put(WorkerConfig.WORKER_TOKEN, api.workerToken());
         env.put(WorkerConfig.WORKER_ID, id);
         env.put(WorkerConfig.DATASET_ROOT, temp.resolve("datasets").toString());
         env.put(WorkerConfig.WORK_DIR, temp.resolve(id).toString());
@@ -116,9 +95,9 @@ class ResumeAfterKillTest {
                         "epochs", EPOCHS),
                 "pruning", Map.of("fraction", 0.2, "levels", 2),
                 "rewind", Map.of("step", 10, "unit", "iterations"));
-        String resumed = member("resume-a");
-        String reference = member("resume-b");
-        String interrupted = call("POST", "api/v1/experiments", resumed,
+        String resumed = api.member("resume-a", "m");
+        String reference = api.member("resume-b", "m");
+        String interrupted = api.call("POST", "api/v1/experiments", resumed,
                 Map.of("name", "interrupted", "spec", spec, "seeds", List.of(4)), 201).path("id").asString();
 
         Process first = startWorker("worker-1");
@@ -139,16 +118,16 @@ class ResumeAfterKillTest {
         assertThat(epochAtKill).as("killed after a checkpoint of level 1; worker log:\n%s", log("worker-1"))
                 .isBetween(1, EPOCHS - 1);
         String levelOneJob = levelOne.path("id").asString();
-        assertThat(call("GET", "api/v1/jobs/" + levelOneJob, resumed, null, 200).path("status").asString())
+        assertThat(api.call("GET", "api/v1/jobs/" + levelOneJob, resumed, null, 200).path("status").asString())
                 .as("the worker died with the level unfinished").isEqualTo("leased");
 
-        String uninterrupted = call("POST", "api/v1/experiments", reference,
+        String uninterrupted = api.call("POST", "api/v1/experiments", reference,
                 Map.of("name", "uninterrupted", "spec", spec, "seeds", List.of(4)), 201).path("id").asString();
         startWorker("worker-2");
         awaitDone(interrupted, resumed);
         awaitDone(uninterrupted, reference);
 
-        JsonNode jobs = call("GET", "api/v1/jobs?experimentId=" + interrupted, resumed, null, 200).path("items");
+        JsonNode jobs = api.jobs(interrupted, resumed);
         assertThat(jobs).hasSize(3);
         for (JsonNode job : jobs) {
             assertThat(job.path("status").asString()).isEqualTo("succeeded");
@@ -156,8 +135,8 @@ class ResumeAfterKillTest {
                     .isEqualTo(job.path("id").asString().equals(levelOneJob) ? 2 : 1);
         }
 
-        List<JsonNode> afterKill = tickets(interrupted, resumed);
-        List<JsonNode> straight = tickets(uninterrupted, reference);
+        List<JsonNode> afterKill = api.tickets(interrupted, resumed);
+        List<JsonNode> straight = api.tickets(uninterrupted, reference);
         assertThat(afterKill).extracting(t -> t.path("level").asInt()).containsExactly(0, 1, 2);
         assertThat(straight).extracting(t -> t.path("level").asInt()).containsExactly(0, 1, 2);
 
@@ -178,14 +157,8 @@ class ResumeAfterKillTest {
         }
     }
 
-    private static String member(String team) throws Exception {
-        String teamId = call("POST", "api/v1/teams", ADMIN, Map.of("name", team), 201).path("id").asString();
-        return call("POST", "api/v1/teams/" + teamId + "/tokens", ADMIN, Map.of("name", "m", "role", "member"), 201)
-                .path("token").asString();
-    }
-
     private static JsonNode job(String experimentId, String token, int level) throws Exception {
-        for (JsonNode job : call("GET", "api/v1/jobs?experimentId=" + experimentId, token, null, 200).path("items")) {
+        for (JsonNode job : api.jobs(experimentId, token)) {
             if (job.path("level").asInt() == level) {
                 return job;
             }
@@ -193,33 +166,8 @@ class ResumeAfterKillTest {
         return null;
     }
 
-    private static List<JsonNode> tickets(String experimentId, String token) throws Exception {
-        List<JsonNode> tickets = new ArrayList<>();
-        for (JsonNode summary : call("GET", "api/v1/experiments/" + experimentId + "/tickets", token, null, 200).path("items")) {
-            tickets.add(call("GET", "api/v1/tickets/" + summary.path("id").asString(), token, null, 200));
-        }
-        tickets.sort((a, b) -> Integer.compare(a.path("level").asInt(), b.path("level").asInt()));
-        return tickets;
-    }
-
     private static void awaitDone(String experimentId, String token) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
-        JsonNode jobs = null;
-        while (Instant.now().isBefore(deadline)) {
-            jobs = call("GET", "api/v1/jobs?experimentId=" + experimentId, token, null, 200).path("items");
-            boolean done = jobs.size() == 3;
-            for (JsonNode job : jobs) {
-                String status = job.path("status").asString();
-                assertThat(status).as("job %s: %s; worker log:\n%s", job.path("id").asString(),
-                        job.path("lastError").asString(), log("worker-2")).isNotIn("failed", "cancelled");
-                done &= status.equals("succeeded");
-            }
-            if (done) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("jobs did not finish: " + jobs + "\nworker log:\n" + log("worker-2"));
+        api.awaitJobsSucceeded(experimentId, token, 3, Duration.ofMinutes(4), () -> "\nworker log:\n" + log("worker-2"));
     }
 
     private static String log(String worker) {
@@ -229,18 +177,5 @@ class ResumeAfterKillTest {
         } catch (Exception e) {
             return "(no log: " + e + ")";
         }
-    }
-
-    private static JsonNode call(String method, String path, String token, Object body, int expected) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
-        return JSON.readTree(response.body());
     }
 }
