@@ -2,9 +2,8 @@ package io.ticketfoundry.api.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticketfoundry.api.support.IntegrationTest;
 import io.ticketfoundry.api.support.QueueFixtures;
-import io.ticketfoundry.api.team.TokenService;
+import io.ticketfoundry.api.support.QueueTestBase;
 import io.ticketfoundry.common.protocol.CheckpointRequest;
 import io.ticketfoundry.common.protocol.JobCheckpoint;
 import io.ticketfoundry.common.protocol.Lease;
@@ -13,35 +12,17 @@ import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Epoch checkpoints: recorded under the lease, kept per job, handed to the job's next lease. */
-@IntegrationTest
-class CheckpointLifecycleTest {
+class CheckpointLifecycleTest extends QueueTestBase {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    TokenService tokens;
-    @Autowired
-    JsonMapper json;
-    @Autowired
-    JobQueue queue;
-
-    QueueFixtures fx;
     String pool;
     QueueFixtures.Team team;
     UUID experiment;
 
     @BeforeEach
     void setUp() {
-        fx = new QueueFixtures(jdbc, tokens, json, port);
         pool = QueueFixtures.uniquePool();
         team = fx.team();
         experiment = fx.experiment(team.id());

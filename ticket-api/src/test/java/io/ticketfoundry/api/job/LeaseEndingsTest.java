@@ -2,9 +2,8 @@ package io.ticketfoundry.api.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticketfoundry.api.support.IntegrationTest;
 import io.ticketfoundry.api.support.QueueFixtures;
-import io.ticketfoundry.api.team.TokenService;
+import io.ticketfoundry.api.support.QueueTestBase;
 import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.Heartbeat;
 import io.ticketfoundry.common.protocol.Lease;
@@ -15,27 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /** How a lease ends besides completion: after expiry, after a cancel request, given back, and retried. */
-@IntegrationTest
-class LeaseEndingsTest {
+class LeaseEndingsTest extends QueueTestBase {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    TokenService tokens;
-    @Autowired
-    JsonMapper json;
-    @Autowired
-    JobQueue queue;
-
-    QueueFixtures fx;
     String pool;
     String worker;
     QueueFixtures.Team team;
@@ -43,7 +25,6 @@ class LeaseEndingsTest {
 
     @BeforeEach
     void setUp() {
-        fx = new QueueFixtures(jdbc, tokens, json, port);
         pool = QueueFixtures.uniquePool();
         worker = fx.workerToken(pool);
         team = fx.team();

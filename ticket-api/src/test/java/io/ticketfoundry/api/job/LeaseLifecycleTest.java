@@ -2,9 +2,8 @@ package io.ticketfoundry.api.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticketfoundry.api.support.IntegrationTest;
 import io.ticketfoundry.api.support.QueueFixtures;
-import io.ticketfoundry.api.team.TokenService;
+import io.ticketfoundry.api.support.QueueTestBase;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.Heartbeat;
@@ -19,35 +18,17 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Leases expiring, retries with backoff, poison jobs, stale fencing tokens and cancels, against real PostgreSQL. */
-@IntegrationTest
-class LeaseLifecycleTest {
+class LeaseLifecycleTest extends QueueTestBase {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    TokenService tokens;
-    @Autowired
-    JsonMapper json;
-    @Autowired
-    JobQueue queue;
-
-    QueueFixtures fx;
     String pool;
     QueueFixtures.Team team;
     UUID experiment;
 
     @BeforeEach
     void setUp() {
-        fx = new QueueFixtures(jdbc, tokens, json, port);
         pool = QueueFixtures.uniquePool();
         team = fx.team();
         experiment = fx.experiment(team.id());

@@ -2,9 +2,8 @@ package io.ticketfoundry.api.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticketfoundry.api.support.IntegrationTest;
 import io.ticketfoundry.api.support.QueueFixtures;
-import io.ticketfoundry.api.team.TokenService;
+import io.ticketfoundry.api.support.QueueTestBase;
 import io.ticketfoundry.common.protocol.Lease;
 import io.ticketfoundry.common.protocol.LeaseRequest;
 import java.net.http.HttpResponse;
@@ -16,33 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.json.JsonMapper;
 
-@IntegrationTest
-class QueueConcurrencyTest {
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    TokenService tokens;
-    @Autowired
-    JsonMapper json;
-    @Autowired
-    JobQueue queue;
-
-    QueueFixtures fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new QueueFixtures(jdbc, tokens, json, port);
-    }
+class QueueConcurrencyTest extends QueueTestBase {
 
     @Test
     void concurrentLesseesNeverGetTheSameJob() throws Exception {

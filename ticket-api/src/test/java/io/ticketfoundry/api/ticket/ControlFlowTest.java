@@ -2,10 +2,8 @@ package io.ticketfoundry.api.ticket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticketfoundry.api.job.JobQueue;
-import io.ticketfoundry.api.support.IntegrationTest;
 import io.ticketfoundry.api.support.QueueFixtures;
-import io.ticketfoundry.api.team.TokenService;
+import io.ticketfoundry.api.support.QueueTestBase;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.LayerDensity;
@@ -25,28 +23,11 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Control jobs: queued after IMP levels >= 1, leased with their control, recorded as tickets of their kind. */
-@IntegrationTest
-class ControlFlowTest {
+class ControlFlowTest extends QueueTestBase {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    TokenService tokens;
-    @Autowired
-    JsonMapper json;
-    @Autowired
-    JobQueue queue;
-
-    QueueFixtures fx;
     String pool;
     String worker;
     QueueFixtures.Team team;
@@ -54,7 +35,6 @@ class ControlFlowTest {
 
     @BeforeEach
     void setUp() {
-        fx = new QueueFixtures(jdbc, tokens, json, port);
         pool = QueueFixtures.uniquePool();
         worker = fx.workerToken(pool);
         team = fx.team();

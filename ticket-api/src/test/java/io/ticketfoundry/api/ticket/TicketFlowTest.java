@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ticketfoundry.api.artifact.FilesystemArtifactStore;
 import io.ticketfoundry.api.config.FoundryProperties;
-import io.ticketfoundry.api.job.JobQueue;
-import io.ticketfoundry.api.support.IntegrationTest;
 import io.ticketfoundry.api.support.QueueFixtures;
-import io.ticketfoundry.api.team.TokenService;
+import io.ticketfoundry.api.support.QueueTestBase;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.LayerDensity;
@@ -30,31 +28,16 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Uploads, completion, tickets, lineage and downloads through the real HTTP API. */
-@IntegrationTest
 @TestPropertySource(properties = "tf.artifacts.max-upload-size=64KB")
-class TicketFlowTest {
+class TicketFlowTest extends QueueTestBase {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    TokenService tokens;
-    @Autowired
-    JsonMapper json;
-    @Autowired
-    JobQueue queue;
     @Autowired
     FoundryProperties properties;
 
-    QueueFixtures fx;
     String pool;
     String worker;
     QueueFixtures.Team team;
@@ -62,7 +45,6 @@ class TicketFlowTest {
 
     @BeforeEach
     void setUp() {
-        fx = new QueueFixtures(jdbc, tokens, json, port);
         pool = QueueFixtures.uniquePool();
         worker = fx.workerToken(pool);
         team = fx.team();
