@@ -404,5 +404,11 @@ public final class SpecValidator {
         if (evaluation.eceBins() < 1 || evaluation.eceBins() > MAX_ECE_BINS) {
             problems.add(new FieldProblem(path + ".eceBins", "must be between 1 and " + MAX_ECE_BINS));
         }
+        if (!EvaluationSpec.EDGE_RULES.contains(evaluation.eceEdges())) {
+            problems.add(new FieldProblem(path + ".eceEdges", "must be one of " + String.join(", ", EvaluationSpec.EDGE_RULES)));
+        }
+        if (!EvaluationSpec.BINNINGS.contains(evaluation.binning())) {
+            problems.add(new FieldProblem(path + ".binning", "must be one of " + String.join(", ", EvaluationSpec.BINNINGS)));
+        }
     }
 }

@@ -193,6 +193,11 @@ class ExperimentApiTest {
         assertThat(wrongType.status()).isEqualTo(400);
         assertThat(wrongType.errorFields()).containsExactly("spec.pruning.fraction", "spec.evaluation.eceBins");
 
+        Response unknownBinning = submit(member,
+                "{\"name\":\"x\",\"spec\":{\"evaluation\":{\"eceEdges\":\"[lo,hi]\",\"binning\":\"adaptive\"}}}");
+        assertThat(unknownBinning.status()).isEqualTo(400);
+        assertThat(unknownBinning.errorFields()).containsExactly("spec.evaluation.eceEdges", "spec.evaluation.binning");
+
         Response impossible = submit(member, """
                 {"spec":{"model":"gpt","training":{"learningRate":-1,"momentum":1.5,"epochs":10},
                  "pruning":{"fraction":1.0,"levels":-1,"layerFractions":{"conv1.weight":0.5}},

@@ -173,4 +173,17 @@ class SpecHasherTest {
                 .isEqualTo(SpecHasher.sha256("{}"));
         assertThat(SpecHasher.forExperimentSpec().valuePaths()).containsExactly("pruning.layerFractions");
     }
+
+    @Test
+    void theEvaluationBinningDefaultsLeaveTheHashAloneAndOtherRulesChangeIt() {
+        String empty = hash("{}");
+        assertThat(hash("{\"evaluation\":{\"eceBins\":15,\"eceEdges\":\"(lo,hi]\",\"binning\":\"equal-width\"}}")).isEqualTo(empty);
+        assertThat(hash("{\"evaluation\":{\"eceBins\":20}}"))
+                .isEqualTo(hash("{\"evaluation\":{\"eceBins\":20,\"eceEdges\":\"(lo,hi]\",\"binning\":\"equal-width\"}}"));
+        Set<String> hashes = new HashSet<>(List.of(empty,
+                hash("{\"evaluation\":{\"eceEdges\":\"[lo,hi)\"}}"),
+                hash("{\"evaluation\":{\"binning\":\"equal-mass\"}}"),
+                hash("{\"evaluation\":{\"eceEdges\":\"[lo,hi)\",\"binning\":\"equal-mass\"}}")));
+        assertThat(hashes).hasSize(4);
+    }
 }

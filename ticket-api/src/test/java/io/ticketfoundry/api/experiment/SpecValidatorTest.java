@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.ticketfoundry.api.web.FieldProblem;
+import io.ticketfoundry.common.spec.EvaluationSpec;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,13 +59,14 @@ class SpecValidatorTest {
                  "training":{"optimizer":"lbfgs","learningRate":0,"momentum":1,"weightDecay":-1,"batchSize":0,"epochs":100001},
                  "pruning":{"scope":"random","fraction":1,"levels":101},
                  "rewind":{"step":-1,"unit":"batches"},
-                 "evaluation":{"eceBins":0}}""").problems())
+                 "evaluation":{"eceBins":0,"eceEdges":"[lo,hi]","binning":"adaptive"}}""").problems())
                 .extracting(FieldProblem::field)
                 .containsExactly("spec.schemaVersion", "spec.model", "spec.dataset",
                         "spec.training.optimizer", "spec.training.learningRate", "spec.training.momentum",
                         "spec.training.weightDecay", "spec.training.batchSize", "spec.training.epochs",
                         "spec.pruning.scope", "spec.pruning.fraction", "spec.pruning.levels",
-                        "spec.rewind.unit", "spec.rewind.step", "spec.evaluation.eceBins");
+                        "spec.rewind.unit", "spec.rewind.step", "spec.evaluation.eceBins",
+                        "spec.evaluation.eceEdges", "spec.evaluation.binning");
     }
 
     @Test
@@ -125,5 +127,22 @@ class SpecValidatorTest {
                         "does not fit model conv-2 (its images are [1, 28, 28], the model takes [3, 32, 32])"));
         assertThat(read("{\"model\":\"resnet-20\",\"pruning\":{\"ignore\":[\"fc.weight\",\"bn.weight\"]}}").problems())
                 .extracting(FieldProblem::field).contains("spec.pruning.ignore[1]");
+    }
+
+    @Test
+    void theBinningOfEceAndSceIsOneOfTheKnownRules() {
+        SpecValidator.Result defaults = read("{}");
+        assertThat(defaults.problems()).isEmpty();
+        assertThat(defaults.spec().withDefaults().evaluation()).isEqualTo(EvaluationSpec.defaults());
+        assertThat(EvaluationSpec.defaults()).isEqualTo(new EvaluationSpec(15, "(lo,hi]", "equal-width"));
+        SpecValidator.Result cigl = read("{\"evaluation\":{\"eceBins\":10,\"eceEdges\":\"[lo,hi)\",\"binning\":\"equal-mass\"}}");
+        assertThat(cigl.problems()).isEmpty();
+        assertThat(cigl.spec().evaluation()).isEqualTo(new EvaluationSpec(10, "[lo,hi)", "equal-mass"));
+        assertThat(read("{\"evaluation\":{\"eceEdges\":\"(lo, hi]\",\"binning\":\"equal-frequency\"}}").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.evaluation.eceEdges", "must be one of (lo,hi], [lo,hi)"),
+                        tuple("spec.evaluation.binning", "must be one of equal-width, equal-mass"));
+        assertThat(read("{\"evaluation\":{\"binning\":3}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.evaluation.binning");
     }
 }

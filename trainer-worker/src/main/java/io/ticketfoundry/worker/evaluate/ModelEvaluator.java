@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.ticketfoundry.common.protocol.MetricReport;
+import io.ticketfoundry.common.spec.EvaluationSpec;
 import io.ticketfoundry.worker.data.InMemoryDataset;
 import io.ticketfoundry.worker.model.ModelDefinition;
 import io.ticketfoundry.worker.model.Network;
@@ -51,9 +52,16 @@ public final class ModelEvaluator {
         return logits;
     }
 
+    /** Scored with B equal-width {@code (lo,hi]} bins. */
     public List<MetricReport> evaluate(ModelDefinition definition, Weights weights, InMemoryDataset data, int eceBins) {
+        return evaluate(definition, weights, data, new EvaluationSpec(eceBins));
+    }
+
+    /** Scored with the binning of {@code evaluation} (unset fields at their defaults). */
+    public List<MetricReport> evaluate(ModelDefinition definition, Weights weights, InMemoryDataset data,
+            EvaluationSpec evaluation) {
         float[] logits = logits(definition, weights, data);
-        return ClassificationMetrics.compute(logits, definition.numClasses(), data.labelValues(), eceBins,
+        return ClassificationMetrics.compute(logits, definition.numClasses(), data.labelValues(), evaluation,
                 data.name(), data.split().label());
     }
 }

@@ -202,7 +202,7 @@ public final class LevelRunner {
 
             phases.enter("evaluate");
             List<MetricReport> metrics = new ModelEvaluator(evaluationBatchSize)
-                    .evaluate(model, result.weights(), test, spec.evaluation().eceBins());
+                    .evaluate(model, result.weights(), test, spec.evaluation());
 
             phases.enter("write");
             Map<String, String> provenance = provenance(spec, model, task, rewindStep, perEpoch, result);
