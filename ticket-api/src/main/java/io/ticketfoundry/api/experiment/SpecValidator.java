@@ -249,6 +249,13 @@ public final class SpecValidator {
                     + (model.get().otherInputShapes().isEmpty() ? "" : " or " + model.get().otherInputShapes()) + ")"));
         }
         checkTraining(spec.training(), root + ".training", problems);
+        ObjectiveSpec objective = spec.training().objective();
+        if (objective.stochasticPasses() && objective.dropout() != null && objective.dropout() > 0 && model.isPresent()
+                && !ModelCatalog.HIDDEN_DROPOUT_MODELS.contains(spec.model())) {
+            problems.add(new FieldProblem(root + ".training.objective.kind", objective.kind()
+                    + " needs dropout, and " + spec.model() + " has no hidden fully connected layer to put it after; use one of "
+                    + String.join(", ", new java.util.TreeSet<>(ModelCatalog.HIDDEN_DROPOUT_MODELS))));
+        }
         checkPruning(spec.pruning(), model.orElse(null), root + ".pruning", problems);
         checkRewind(spec.rewind(), spec.training(), root + ".rewind", problems);
         checkEvaluation(spec.evaluation(), root + ".evaluation", problems);

@@ -156,4 +156,14 @@ class SpecValidatorTest {
         assertThat(read("{\"training\":{\"objective\":{\"kind\":\"mda\",\"gammaD\":\"x\"}}}").problems())
                 .extracting(FieldProblem::field).containsExactly("spec.training.objective.gammaD");
     }
+
+    @Test
+    void stochasticPassObjectivesNeedAModelWithHiddenDropoutSlots() {
+        assertThat(read("{\"model\":\"resnet-20\",\"dataset\":\"cifar10\",\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}")
+                .problems()).extracting(FieldProblem::field).containsExactly("spec.training.objective.kind");
+        assertThat(read("{\"model\":\"resnet-20\",\"dataset\":\"cifar10\",\"training\":{\"objective\":{\"kind\":\"mixup\"}}}")
+                .problems()).isEmpty();
+        assertThat(read("{\"model\":\"conv-2\",\"dataset\":\"cifar10\",\"training\":{\"objective\":{\"kind\":\"lwcc-si\"}}}")
+                .problems()).isEmpty();
+    }
 }

@@ -9,6 +9,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.djl.nn.Block;
+import io.ticketfoundry.common.spec.ModelCatalog;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class HiddenDropoutTest {
@@ -57,5 +61,27 @@ class HiddenDropoutTest {
             }
         }
         assertThat(zeros / 100_000.0).isCloseTo(0.2, within(0.005));
+    }
+
+    @Test
+    void theCatalogKnowsWhichModelsHaveHiddenDropoutSlots() {
+        ModelRegistry registry = ModelRegistry.standard();
+        Set<String> withSlots = new TreeSet<>();
+        for (String name : registry.names()) {
+            if (countDropout(registry.get(name).newNetwork(new HiddenDropout(0.5)).block()) > 0) {
+                withSlots.add(name);
+            }
+            assertThat(countDropout(registry.get(name).newNetwork().block())).isZero();
+        }
+        assertThat(withSlots).isEqualTo(new TreeSet<>(ModelCatalog.HIDDEN_DROPOUT_MODELS));
+        assertThat(countDropout(LENET.newNetwork(new HiddenDropout(0.5)).block())).isEqualTo(2);
+    }
+
+    private static int countDropout(Block block) {
+        int count = block instanceof SeededDropout ? 1 : 0;
+        for (Block child : block.getChildren().values()) {
+            count += countDropout(child);
+        }
+        return count;
     }
 }
