@@ -28,4 +28,14 @@ final class Losses {
     static int numClasses(NDArray logits) {
         return Math.toIntExact(logits.getShape().get(1));
     }
+
+    /**
+     * {@code log mean_a exp(v)} along {@code axis}, computed as {@code m + log mean exp(v − m)} with
+     * {@code m} the (constant) maximum: the log of a mean of probabilities given their logs,
+     * finite even when the probabilities underflow.
+     */
+    static NDArray logMeanExp(NDArray logValues, int axis) {
+        NDArray max = logValues.stopGradient().max(new int[] {axis}, true);
+        return logValues.sub(max).exp().mean(new int[] {axis}, true).log().add(max).squeeze(axis);
+    }
 }

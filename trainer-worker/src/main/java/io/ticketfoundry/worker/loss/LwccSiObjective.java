@@ -48,12 +48,13 @@ public final class LwccSiObjective implements TrainingObjective {
 
     @Override
     public NDArray loss(NDList logits, NDArray targets) {
-        NDList ps = new NDList();
+        NDList logPs = new NDList();
         for (NDArray z : logits) {
-            ps.add(z.softmax(1));
+            logPs.add(z.logSoftmax(1));
         }
-        NDArray mean = NDArrays.stack(ps).mean(new int[] {0});
-        NDArray logMean = mean.log();
+        // log p̄ from the passes' log-probabilities (exact, and finite where p̄ underflows)
+        NDArray logMean = Losses.logMeanExp(NDArrays.stack(logPs), 0);
+        NDArray mean = logMean.exp();
         NDArray ce = Losses.crossEntropy(Losses.oneHot(targets, Losses.numClasses(mean)), logMean);
         NDArray kl = Losses.klFromUniform(logMean);
         return ce.add(kl.mul(beta(mean, targets)).mul((float) lambda)).mean();

@@ -26,9 +26,8 @@ public final class MdaObjective implements TrainingObjective {
         int k = Losses.numClasses(z);
         NDArray logP = z.logSoftmax(1);
         NDArray ce = Losses.crossEntropy(Losses.oneHot(targets, k), logP).mean();
-        NDArray meanP = logP.exp().mean(new int[] {0});
-        // Σ_k (1/K) (log(1/K) − log h̄_k) = −log K − mean_k log h̄_k
-        NDArray divergence = meanP.log().mean().neg().sub((float) Math.log(k));
+        // Σ_k (1/K) (log(1/K) − log h̄_k) = −log K − mean_k log h̄_k, log h̄ from the log-probabilities
+        NDArray divergence = Losses.logMeanExp(logP, 0).mean().neg().sub((float) Math.log(k));
         return ce.add(divergence.mul((float) gammaD));
     }
 }

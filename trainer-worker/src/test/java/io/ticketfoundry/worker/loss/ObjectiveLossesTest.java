@@ -259,4 +259,15 @@ class ObjectiveLossesTest {
             assertThat(Objectives.of(ObjectiveSpec.of(kind)).kind()).isEqualTo(kind);
         }
     }
+
+    @Test
+    void meanProbabilitiesThatUnderflowStayFinite() {
+        // class 2 has probability e^-200 in one pass and about 1 in the other: p̄_2 ≈ 1/2, p̄_0 ≈ e^-100/2
+        NDArray a = logits(new float[] {200, 0, 0, 0, 0, 0});
+        NDArray b = logits(new float[] {-100, 0, 100, 0, 0, 0});
+        double lwcc = value(new LwccSiObjective(2, 0.2, 1).loss(new NDList(a, b), labels()));
+        assertThat(lwcc).isFinite();
+        NDArray extreme = logits(new float[] {0, 0, 300, 0, 0, 300});
+        assertThat(value(new MdaObjective(1).loss(new NDList(extreme), labels()))).isFinite();
+    }
 }
