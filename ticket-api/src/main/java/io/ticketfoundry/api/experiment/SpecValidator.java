@@ -5,6 +5,7 @@ import io.ticketfoundry.common.spec.EvaluationSpec;
 import io.ticketfoundry.common.spec.ExperimentSpec;
 import io.ticketfoundry.common.spec.LearningRateSchedule;
 import io.ticketfoundry.common.spec.ModelCatalog;
+import io.ticketfoundry.common.spec.ObjectiveSpec;
 import io.ticketfoundry.common.spec.PruningSpec;
 import io.ticketfoundry.common.spec.RewindSpec;
 import io.ticketfoundry.common.spec.TrainingSpec;
@@ -248,6 +249,13 @@ public final class SpecValidator {
                     + (model.get().otherInputShapes().isEmpty() ? "" : " or " + model.get().otherInputShapes()) + ")"));
         }
         checkTraining(spec.training(), root + ".training", problems);
+        ObjectiveSpec objective = spec.training().objective();
+        if (objective.stochasticPasses() && objective.dropout() != null && objective.dropout() > 0 && model.isPresent()
+                && !ModelCatalog.HIDDEN_DROPOUT_MODELS.contains(spec.model())) {
+            problems.add(new FieldProblem(root + ".training.objective.kind", objective.kind()
+                    + " needs dropout, and " + spec.model() + " has no hidden fully connected layer to put it after; use one of "
+                    + String.join(", ", new java.util.TreeSet<>(ModelCatalog.HIDDEN_DROPOUT_MODELS))));
+        }
         checkPruning(spec.pruning(), model.orElse(null), root + ".pruning", problems);
         checkRewind(spec.rewind(), spec.training(), root + ".rewind", problems);
         checkEvaluation(spec.evaluation(), root + ".evaluation", problems);
@@ -289,6 +297,59 @@ public final class SpecValidator {
             problems.add(new FieldProblem(path + ".nesterov", "needs optimizer sgd with momentum > 0"));
         }
         checkSchedule(training.schedule(), training, path + ".schedule", problems);
+        checkObjective(training.objective(), path + ".objective", problems);
+    }
+
+    public static final int MAX_OBJECTIVE_PASSES = 100;
+    public static final int MAX_NBA_BINS = 1_000;
+
+    private static void checkObjective(ObjectiveSpec objective, String path, List<FieldProblem> problems) {
+        if (!ObjectiveSpec.KINDS.contains(objective.kind())) {
+            problems.add(new FieldProblem(path + ".kind", "must be one of " + String.join(", ", ObjectiveSpec.KINDS)));
+            return;
+        }
+        for (String field : objective.foreignFields()) {
+            problems.add(new FieldProblem(path + "." + field, "is not used by kind " + objective.kind()));
+        }
+        if (objective.alpha() != null && !(Double.isFinite(objective.alpha()) && objective.alpha() > 0)) {
+            problems.add(new FieldProblem(path + ".alpha", "must be a finite number > 0"));
+        }
+        if (objective.passes() != null && (objective.passes() < 1 || objective.passes() > MAX_OBJECTIVE_PASSES)) {
+            problems.add(new FieldProblem(path + ".passes", "must be between 1 and " + MAX_OBJECTIVE_PASSES));
+        }
+        if (objective.dropout() != null && !(objective.dropout() >= 0 && objective.dropout() < 1)) {
+            problems.add(new FieldProblem(path + ".dropout", "must be >= 0 and < 1"));
+        }
+        nonNegative(objective.lambda(), path + ".lambda", problems);
+        nonNegative(objective.gammaD(), path + ".gammaD", problems);
+        nonNegative(objective.gammaN(), path + ".gammaN", problems);
+        nonNegative(objective.gamma(), path + ".gamma", problems);
+        if (objective.epsilon() != null && !(objective.epsilon() >= 0 && objective.epsilon() < 1)) {
+            problems.add(new FieldProblem(path + ".epsilon", "must be >= 0 and < 1"));
+        }
+        if (objective.bins() != null && (objective.bins() < 2 || objective.bins() > MAX_NBA_BINS)) {
+            problems.add(new FieldProblem(path + ".bins", "must be between 2 and " + MAX_NBA_BINS));
+        }
+        if (objective.bandwidth() != null && !(Double.isFinite(objective.bandwidth()) && objective.bandwidth() > 0)) {
+            problems.add(new FieldProblem(path + ".bandwidth", "must be a finite number > 0"));
+        }
+        if (objective.binWeights() != null) {
+            if (objective.bins() != null && objective.binWeights().size() != objective.bins()) {
+                problems.add(new FieldProblem(path + ".binWeights", "must have one weight per bin (" + objective.bins() + ")"));
+            }
+            for (int i = 0; i < objective.binWeights().size(); i++) {
+                double w = objective.binWeights().get(i);
+                if (!(Double.isFinite(w) && w >= 0)) {
+                    problems.add(new FieldProblem(path + ".binWeights[" + i + "]", "must be a finite number >= 0"));
+                }
+            }
+        }
+    }
+
+    private static void nonNegative(Double value, String path, List<FieldProblem> problems) {
+        if (value != null && !(Double.isFinite(value) && value >= 0)) {
+            problems.add(new FieldProblem(path, "must be a finite number >= 0"));
+        }
     }
 
     private static void checkSchedule(LearningRateSchedule schedule, TrainingSpec training, String path,

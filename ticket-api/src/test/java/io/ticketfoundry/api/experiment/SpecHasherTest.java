@@ -121,7 +121,15 @@ class SpecHasherTest {
                 "{\"pruning\":{\"ignore\":[\"fc3.weight\"]}}",
                 "{\"rewind\":{\"step\":1}}",
                 "{\"rewind\":{\"unit\":\"epochs\"}}",
-                "{\"evaluation\":{\"eceBins\":10}}");
+                "{\"evaluation\":{\"eceBins\":10}}",
+                "{\"training\":{\"objective\":{\"kind\":\"mixup\"}}}",
+                "{\"training\":{\"objective\":{\"kind\":\"mixup\",\"alpha\":0.4}}}",
+                "{\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}",
+                "{\"training\":{\"objective\":{\"kind\":\"lwcc-si\"}}}",
+                "{\"training\":{\"objective\":{\"kind\":\"mda\"}}}",
+                "{\"training\":{\"objective\":{\"kind\":\"nba\"}}}",
+                "{\"training\":{\"objective\":{\"kind\":\"label-smoothing\"}}}",
+                "{\"training\":{\"objective\":{\"kind\":\"focal\"}}}");
         Set<String> hashes = new HashSet<>();
         hashes.add(hash("{}"));
         for (String variant : variants) {
@@ -185,5 +193,13 @@ class SpecHasherTest {
                 hash("{\"evaluation\":{\"binning\":\"equal-mass\"}}"),
                 hash("{\"evaluation\":{\"eceEdges\":\"[lo,hi)\",\"binning\":\"equal-mass\"}}")));
         assertThat(hashes).hasSize(4);
+    }
+
+    @Test
+    void theBasicObjectiveAndItsSpelledOutDefaultsHashAsBefore() {
+        assertThat(hash("{\"training\":{\"objective\":{\"kind\":\"basic\"}}}")).isEqualTo(hash("{}"));
+        assertThat(hash("{\"training\":{\"objective\":{}}}")).isEqualTo(hash("{}"));
+        assertThat(hash("{\"training\":{\"objective\":{\"kind\":\"nba\",\"gammaN\":1.0,\"bins\":15}}}"))
+                .isEqualTo(hash("{\"training\":{\"objective\":{\"kind\":\"nba\"}}}"));
     }
 }

@@ -145,4 +145,44 @@ class SpecValidatorTest {
         assertThat(read("{\"evaluation\":{\"binning\":3}}").problems())
                 .extracting(FieldProblem::field).containsExactly("spec.evaluation.binning");
     }
+
+    @Test
+    void objectivesAreCheckedFieldByField() {
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}").problems()).isEmpty();
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"nba\",\"bins\":4,\"binWeights\":[2,1,1,2]}}}").problems()).isEmpty();
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"ranking\"}}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.training.objective.kind");
+        assertThat(read("""
+                {"training":{"objective":{"kind":"lwcc-si","passes":0,"dropout":1,"lambda":-1,"alpha":0.3}}}""").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(
+                        tuple("spec.training.objective.alpha", "is not used by kind lwcc-si"),
+                        tuple("spec.training.objective.passes", "must be between 1 and 100"),
+                        tuple("spec.training.objective.dropout", "must be >= 0 and < 1"),
+                        tuple("spec.training.objective.lambda", "must be a finite number >= 0"));
+        assertThat(read("""
+                {"training":{"objective":{"kind":"nba","gammaN":-1,"bins":1,"bandwidth":0,"binWeights":[1,-2]}}}""").problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("spec.training.objective.gammaN", "spec.training.objective.bins",
+                        "spec.training.objective.bandwidth", "spec.training.objective.binWeights",
+                        "spec.training.objective.binWeights[1]");
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"mixup\",\"alpha\":0}}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.training.objective.alpha");
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"label-smoothing\",\"epsilon\":1}}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.training.objective.epsilon");
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"focal\",\"gamma\":-0.5,\"gammaD\":1}}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.training.objective.gammaD", "spec.training.objective.gamma");
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"mda\",\"gammaD\":\"x\"}}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.training.objective.gammaD");
+    }
+
+    @Test
+    void stochasticPassObjectivesNeedAModelWithHiddenDropoutSlots() {
+        assertThat(read("{\"model\":\"resnet-20\",\"dataset\":\"cifar10\",\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}")
+                .problems()).extracting(FieldProblem::field).containsExactly("spec.training.objective.kind");
+        assertThat(read("{\"model\":\"resnet-20\",\"dataset\":\"cifar10\",\"training\":{\"objective\":{\"kind\":\"mixup\"}}}")
+                .problems()).isEmpty();
+        assertThat(read("{\"model\":\"conv-2\",\"dataset\":\"cifar10\",\"training\":{\"objective\":{\"kind\":\"lwcc-si\"}}}")
+                .problems()).isEmpty();
+    }
 }

@@ -130,6 +130,14 @@ public final class ModelCatalog {
         return model.accepts(dataset.inputShape()) && dataset.numClasses() >= 1;
     }
 
+    /**
+     * Models with hidden dropout slots (after each hidden activation of their fully connected
+     * part), where the stochastic-pass objectives {@code vwcc} and {@code lwcc-si} put dropout; the
+     * worker's model definitions declare the slots (a worker test keeps the two in step).
+     */
+    public static final java.util.Set<String> HIDDEN_DROPOUT_MODELS = java.util.Set.of(
+            LENET_300_100.name(), LENET_5.name(), CONV_2.name(), CONV_4.name(), CONV_6.name());
+
     private static ModelInfo convNet(int depth) {
         List<String> tensors = new ArrayList<>();
         for (int i = 1; i <= depth; i++) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * {@code nesterov} (SGD with momentum only) and {@code schedule} default to today's behaviour:
  * plain momentum and a constant learning rate. {@code adamw} is Adam with decoupled weight decay
  * (Loshchilov &amp; Hutter); {@code adam} adds weight decay to the gradient, as torch.optim.Adam.
+ * {@code objective} defaults to {@code basic}: softmax cross-entropy, as before the field existed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingSpec(
@@ -17,7 +18,8 @@ public record TrainingSpec(
         Integer batchSize,
         Integer epochs,
         Boolean nesterov,
-        LearningRateSchedule schedule) {
+        LearningRateSchedule schedule,
+        ObjectiveSpec objective) {
 
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
@@ -26,11 +28,18 @@ public record TrainingSpec(
     /** The fields of the first schema; the new ones take their defaults. */
     public TrainingSpec(String optimizer, Double learningRate, Double momentum, Double weightDecay, Integer batchSize,
             Integer epochs) {
-        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, null, null);
+        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, null, null, null);
+    }
+
+    /** The fields before the objective; it takes its default ({@code basic}). */
+    public TrainingSpec(String optimizer, Double learningRate, Double momentum, Double weightDecay, Integer batchSize,
+            Integer epochs, Boolean nesterov, LearningRateSchedule schedule) {
+        this(optimizer, learningRate, momentum, weightDecay, batchSize, epochs, nesterov, schedule, null);
     }
 
     public static TrainingSpec defaults() {
-        return new TrainingSpec(SGD, 0.1, 0.0, 0.0, 128, 40, false, LearningRateSchedule.defaults());
+        return new TrainingSpec(SGD, 0.1, 0.0, 0.0, 128, 40, false, LearningRateSchedule.defaults(),
+                ObjectiveSpec.defaults());
     }
 
     public TrainingSpec withDefaults() {
@@ -43,6 +52,7 @@ public record TrainingSpec(
                 batchSize != null ? batchSize : d.batchSize(),
                 epochs != null ? epochs : d.epochs(),
                 nesterov != null ? nesterov : d.nesterov(),
-                schedule != null ? schedule.withDefaults() : d.schedule());
+                schedule != null ? schedule.withDefaults() : d.schedule(),
+                objective != null ? objective.withDefaults() : d.objective());
     }
 }

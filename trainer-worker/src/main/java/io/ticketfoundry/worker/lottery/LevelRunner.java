@@ -341,6 +341,7 @@ public final class LevelRunner {
         values.put("retrainFrom", "rewind step (open_lth)");
         values.put("dataOrder", "permutation per (seed, level, epoch); last batch partial");
         values.put("init", Initializers.describe(spec.initializer(), model));
+        values.put("objective", io.ticketfoundry.worker.loss.Objectives.describe(spec.training().objective()));
         values.put("optimizerImpl", "DJL " + (spec.training().nesterov() ? "nag (sgd nesterov)" : spec.training().optimizer())
                 + ", learning-rate schedule " + spec.training().schedule().kind());
         return values;

@@ -23,13 +23,16 @@ final class BlockLayers implements Layers {
     final Map<String, Parameter> tensors;
     final Map<String, BatchNorm2d> norms;
 
-    BlockLayers() {
-        this(new LinkedHashMap<>(), new LinkedHashMap<>());
+    private final HiddenDropout dropout;
+
+    BlockLayers(HiddenDropout dropout) {
+        this(new LinkedHashMap<>(), new LinkedHashMap<>(), dropout);
     }
 
-    private BlockLayers(Map<String, Parameter> tensors, Map<String, BatchNorm2d> norms) {
+    private BlockLayers(Map<String, Parameter> tensors, Map<String, BatchNorm2d> norms, HiddenDropout dropout) {
         this.tensors = tensors;
         this.norms = norms;
+        this.dropout = dropout;
     }
 
     @Override
@@ -68,6 +71,13 @@ final class BlockLayers implements Layers {
     }
 
     @Override
+    public void hiddenDropout() {
+        if (dropout.rate() > 0) {
+            block.add(new SeededDropout(dropout));
+        }
+    }
+
+    @Override
     public void maxPool(int kernel, int stride, int padding) {
         block.add(Pool.maxPool2dBlock(new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding)));
     }
@@ -89,9 +99,9 @@ final class BlockLayers implements Layers {
 
     @Override
     public void residual(Consumer<Layers> main, Consumer<Layers> shortcut) {
-        BlockLayers mainPath = new BlockLayers(tensors, norms);
+        BlockLayers mainPath = new BlockLayers(tensors, norms, dropout);
         main.accept(mainPath);
-        BlockLayers shortcutPath = new BlockLayers(tensors, norms);
+        BlockLayers shortcutPath = new BlockLayers(tensors, norms, dropout);
         if (shortcut != null) {
             shortcut.accept(shortcutPath);
         } else {

@@ -39,8 +39,10 @@ public final class ConvNet extends LayeredModel {
         l.flatten();
         l.linear("fc1", in * side * side, 256);
         l.relu();
+        l.hiddenDropout();
         l.linear("fc2", 256, 256);
         l.relu();
+        l.hiddenDropout();
         l.linear("fc3", 256, numClasses());
     }
 

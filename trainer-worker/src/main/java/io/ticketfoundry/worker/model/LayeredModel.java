@@ -72,7 +72,12 @@ public abstract class LayeredModel implements ModelDefinition {
 
     @Override
     public final Network newNetwork() {
-        BlockLayers layers = new BlockLayers();
+        return newNetwork(HiddenDropout.NONE);
+    }
+
+    @Override
+    public final Network newNetwork(HiddenDropout dropout) {
+        BlockLayers layers = new BlockLayers(dropout);
         define(layers);
         return new Network(this, layers.block, layers.tensors, layers.norms);
     }

@@ -21,6 +21,13 @@ public interface Layers {
 
     void relu();
 
+    /**
+     * A hidden dropout slot, declared after each hidden activation of the fully connected part
+     * (none in convolutional blocks). It holds no tensors; the block has a dropout there only when
+     * built with a rate above 0 (objectives with stochastic forward passes), active in training only.
+     */
+    void hiddenDropout();
+
     /** {@code nn.MaxPool2d(kernel, stride, padding)}. */
     void maxPool(int kernel, int stride, int padding);
 

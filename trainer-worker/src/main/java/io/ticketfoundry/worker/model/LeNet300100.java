@@ -24,8 +24,10 @@ public final class LeNet300100 extends LayeredModel {
         l.flatten();
         l.linear("fc1", 28 * 28, 300);
         l.relu();
+        l.hiddenDropout();
         l.linear("fc2", 300, 100);
         l.relu();
+        l.hiddenDropout();
         l.linear("fc3", 100, numClasses());
     }
 }

@@ -27,8 +27,10 @@ public final class LeNet5 extends LayeredModel {
         l.flatten();
         l.linear("fc1", 16 * 5 * 5, 120);
         l.relu();
+        l.hiddenDropout();
         l.linear("fc2", 120, 84);
         l.relu();
+        l.hiddenDropout();
         l.linear("fc3", 84, numClasses());
     }
 }

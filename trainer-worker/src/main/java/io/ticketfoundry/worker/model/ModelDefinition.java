@@ -56,6 +56,17 @@ public interface ModelDefinition {
     /** A fresh, uninitialised DJL block whose tensors are addressable by reference name. */
     Network newNetwork();
 
+    /**
+     * As {@link #newNetwork()}, with dropout of the given rate in the model's hidden dropout slots
+     * (see {@link Layers#hiddenDropout()}); models without slots train without dropout.
+     */
+    default Network newNetwork(HiddenDropout dropout) {
+        if (dropout.rate() > 0) {
+            throw new UnsupportedOperationException(name() + " has no hidden dropout slots");
+        }
+        return newNetwork();
+    }
+
     /** Seeded initial values by the model's default scheme, bit-identical for the same seed. */
     Weights initialWeights(long seed);
 

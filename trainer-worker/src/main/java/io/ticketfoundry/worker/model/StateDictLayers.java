@@ -41,6 +41,10 @@ final class StateDictLayers implements Layers {
     }
 
     @Override
+    public void hiddenDropout() {
+    }
+
+    @Override
     public void maxPool(int kernel, int stride, int padding) {
     }
 

@@ -14,6 +14,10 @@ import ai.djl.training.loss.Loss;
 import io.ticketfoundry.common.spec.TrainingSpec;
 import io.ticketfoundry.worker.data.Augmentation;
 import io.ticketfoundry.worker.data.InMemoryDataset;
+import io.ticketfoundry.worker.Seeds;
+import io.ticketfoundry.worker.loss.Objectives;
+import io.ticketfoundry.worker.loss.TrainingObjective;
+import io.ticketfoundry.worker.model.HiddenDropout;
 import io.ticketfoundry.worker.model.ModelDefinition;
 import io.ticketfoundry.worker.model.Network;
 import io.ticketfoundry.worker.model.ParameterSpec;
@@ -27,7 +31,8 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * Trains a model with softmax cross-entropy on an in-memory dataset: one DJL trainer, batches
+ * Trains a model with the spec's objective (softmax cross-entropy for {@code basic}, see
+ * {@link io.ticketfoundry.worker.loss}) on an in-memory dataset: one DJL trainer, batches
  * gathered on the engine by index, native memory of every step freed with the step's
  * sub-manager, and the mask multiplied into the weights in place after every optimizer step, so
  * pruned weights are exactly zero whenever anyone looks.
@@ -41,7 +46,9 @@ import java.util.function.BooleanSupplier;
  * earlier run handed to {@link TrainingCallback#afterEpoch}: weights, optimizer state and step
  * counter come back exactly, and since the data order is a function of (seed, level, epoch), the
  * resumed run takes the same steps as an uninterrupted one and ends bit-identical to it (same
- * engine, device and thread count). Nothing here draws from the engine's global random state.
+ * engine, device and thread count). Nothing here draws from the engine's global random state:
+ * mixup's draws and the dropout masks of stochastic passes are seeded from (seed, level, epoch,
+ * step[, pass]).
  */
 public final class TrainingLoop {
 
@@ -114,7 +121,9 @@ public final class TrainingLoop {
             if ("PyTorch".equals(djlModel.getNDManager().getEngine().getEngineName())) {
                 ai.djl.pytorch.jni.JniUtils.setGradMode(false);
             }
-            Network network = model.newNetwork();
+            TrainingObjective objective = Objectives.of(training.objective());
+            HiddenDropout dropout = objective.dropout() > 0 ? new HiddenDropout(objective.dropout()) : HiddenDropout.NONE;
+            Network network = dropout.rate() > 0 ? model.newNetwork(dropout) : model.newNetwork();
             djlModel.setBlock(network.block());
             // One device: by default DJL would take every GPU, and this loop does not split batches.
             // the schedule counts from the run's first step, which a resumed run has already passed
@@ -157,9 +166,17 @@ public final class TrainingLoop {
                                     x = augmentation.apply(x, Augmentation.seed(seed, level, epoch, step));
                                 }
                                 NDArray y = data.labels().get(stepManager, rows);
+                                TrainingObjective.Batch prepared = objective.prepare(x, y, model.numClasses(),
+                                        Seeds.derive(seed, "objective", level, epoch, step));
                                 try (GradientCollector collector = trainer.newGradientCollector()) {
-                                    NDList output = trainer.forward(new NDList(x));
-                                    NDArray loss = trainer.getLoss().evaluate(new NDList(y), output);
+                                    NDList output = new NDList();
+                                    for (int pass = 0; pass < objective.passes(); pass++) {
+                                        if (dropout.rate() > 0) {
+                                            dropout.reseed(Seeds.derive(seed, "dropout", level, epoch, step, pass));
+                                        }
+                                        output.add(trainer.forward(new NDList(prepared.x())).singletonOrThrow());
+                                    }
+                                    NDArray loss = objective.loss(output, prepared.targets());
                                     collector.backward(loss);
                                     lossSum += loss.getFloat();
                                     lossCount++;

@@ -106,7 +106,7 @@ class LevelRunnerTest {
         });
         assertThat(zero.metrics().get(0).value()).isGreaterThan(0.9);
         assertThat(zero.provenance()).containsEntry("workerId", "worker-test").containsEntry("djlVersion", "0.34.0")
-                .containsEntry("pytorchVersion", "2.7.1").containsEntry("pruneCounting", "ignored-excluded")
+                .containsEntry("pytorchVersion", "2.7.1").containsEntry("pruneCounting", "ignored-excluded").containsEntry("objective", "basic")
                 .containsEntry("rewindStepIterations", "3").containsKeys("device", "threads", "platformVersion");
         assertThat(zero.provenance().get("platformVersion")).isNotBlank();
         assertThat(listener.events).extracting(Progress::phase).contains("load", "train", "evaluate", "write", "done");
