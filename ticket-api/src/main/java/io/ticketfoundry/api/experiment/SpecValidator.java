@@ -323,6 +323,9 @@ public final class SpecValidator {
         nonNegative(objective.lambda(), path + ".lambda", problems);
         nonNegative(objective.gammaD(), path + ".gammaD", problems);
         nonNegative(objective.gammaN(), path + ".gammaN", problems);
+        if (objective.weighting() != null && !ObjectiveSpec.WEIGHTINGS.contains(objective.weighting())) {
+            problems.add(new FieldProblem(path + ".weighting", "must be one of " + String.join(", ", ObjectiveSpec.WEIGHTINGS)));
+        }
         nonNegative(objective.gamma(), path + ".gamma", problems);
         if (objective.epsilon() != null && !(objective.epsilon() >= 0 && objective.epsilon() < 1)) {
             problems.add(new FieldProblem(path + ".epsilon", "must be >= 0 and < 1"));

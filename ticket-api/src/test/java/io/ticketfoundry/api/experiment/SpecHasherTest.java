@@ -201,5 +201,8 @@ class SpecHasherTest {
         assertThat(hash("{\"training\":{\"objective\":{}}}")).isEqualTo(hash("{}"));
         assertThat(hash("{\"training\":{\"objective\":{\"kind\":\"nba\",\"gammaN\":1.0,\"bins\":15}}}"))
                 .isEqualTo(hash("{\"training\":{\"objective\":{\"kind\":\"nba\"}}}"));
+        assertThat(hash("{\"training\":{\"objective\":{\"kind\":\"nba\",\"weighting\":\"batch-sum\"}}}"))
+                .isEqualTo(hash("{\"training\":{\"objective\":{\"kind\":\"nba\"}}}"))
+                .isNotEqualTo(hash("{\"training\":{\"objective\":{\"kind\":\"nba\",\"weighting\":\"batch-mean\"}}}"));
     }
 }

@@ -177,6 +177,19 @@ class SpecValidatorTest {
     }
 
     @Test
+    void mdaAndNbaWeighTheirBatchTermAsTheSeedUnlessToldOtherwise() {
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"nba\"}}}").spec().withDefaults().training()
+                .objective().weighting()).isEqualTo("batch-sum");
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"mda\",\"weighting\":\"batch-mean\"}}}").problems())
+                .isEmpty();
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"mda\",\"weighting\":\"sum\"}}}").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.training.objective.weighting", "must be one of batch-sum, batch-mean"));
+        assertThat(read("{\"training\":{\"objective\":{\"kind\":\"focal\",\"weighting\":\"batch-sum\"}}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.training.objective.weighting");
+    }
+
+    @Test
     void stochasticPassObjectivesNeedAModelWithHiddenDropoutSlots() {
         assertThat(read("{\"model\":\"resnet-20\",\"dataset\":\"cifar10\",\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}")
                 .problems()).extracting(FieldProblem::field).containsExactly("spec.training.objective.kind");

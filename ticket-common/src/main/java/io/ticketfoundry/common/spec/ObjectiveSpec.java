@@ -26,7 +26,8 @@ public record ObjectiveSpec(
         Double bandwidth,
         List<Double> binWeights,
         Double epsilon,
-        Double gamma) {
+        Double gamma,
+        String weighting) {
 
     public static final String BASIC = "basic";
     public static final String MIXUP = "mixup";
@@ -37,6 +38,15 @@ public record ObjectiveSpec(
     public static final String LABEL_SMOOTHING = "label-smoothing";
     public static final String FOCAL = "focal";
 
+    /**
+     * How MDA's and NBA's batch-level term is weighed against the cross-entropy. {@code batch-sum}
+     * follows the seed's equations (5) and (6): CE summed over the batch plus the term once, i.e.
+     * {@code mean CE + (γ/N) term}. {@code batch-mean}: {@code mean CE + γ term}, N times stronger.
+     */
+    public static final String WEIGHTING_BATCH_SUM = "batch-sum";
+    public static final String WEIGHTING_BATCH_MEAN = "batch-mean";
+    public static final List<String> WEIGHTINGS = List.of(WEIGHTING_BATCH_SUM, WEIGHTING_BATCH_MEAN);
+
     public static final List<String> KINDS = List.of(BASIC, MIXUP, VWCC, LWCC_SI, MDA, NBA, LABEL_SMOOTHING, FOCAL);
 
     /** The hyperparameters each kind reads. */
@@ -45,8 +55,8 @@ public record ObjectiveSpec(
             MIXUP, Set.of("alpha"),
             VWCC, Set.of("passes", "dropout"),
             LWCC_SI, Set.of("passes", "dropout", "lambda"),
-            MDA, Set.of("gammaD"),
-            NBA, Set.of("gammaN", "bins", "bandwidth", "binWeights"),
+            MDA, Set.of("gammaD", "weighting"),
+            NBA, Set.of("gammaN", "bins", "bandwidth", "binWeights", "weighting"),
             LABEL_SMOOTHING, Set.of("epsilon"),
             FOCAL, Set.of("gamma"));
 
@@ -69,7 +79,7 @@ public record ObjectiveSpec(
     }
 
     public static ObjectiveSpec of(String kind) {
-        return new ObjectiveSpec(kind, null, null, null, null, null, null, null, null, null, null, null);
+        return new ObjectiveSpec(kind, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** NBA's default bin weights: 2 on the three lowest and three highest bins, 1 elsewhere. */
@@ -102,7 +112,8 @@ public record ObjectiveSpec(
                 own.contains("binWeights") && binWeights == null && b != null && b > 0 ? defaultBinWeights(b)
                         : binWeights == null ? null : List.copyOf(binWeights),
                 fill(own, "epsilon", epsilon, DEFAULT_EPSILON),
-                fill(own, "gamma", gamma, DEFAULT_FOCAL_GAMMA));
+                fill(own, "gamma", gamma, DEFAULT_FOCAL_GAMMA),
+                own.contains("weighting") && weighting == null ? WEIGHTING_BATCH_SUM : weighting);
     }
 
     private static Double fill(Set<String> own, String field, Double value, double fallback) {
@@ -121,7 +132,7 @@ public record ObjectiveSpec(
         List<String> foreign = new ArrayList<>();
         Object[][] fields = {{"alpha", alpha}, {"passes", passes}, {"dropout", dropout}, {"lambda", lambda},
             {"gammaD", gammaD}, {"gammaN", gammaN}, {"bins", bins}, {"bandwidth", bandwidth},
-            {"binWeights", binWeights}, {"epsilon", epsilon}, {"gamma", gamma}};
+            {"binWeights", binWeights}, {"epsilon", epsilon}, {"gamma", gamma}, {"weighting", weighting}};
         for (Object[] f : fields) {
             if (f[1] != null && !own.contains((String) f[0])) {
                 foreign.add((String) f[0]);

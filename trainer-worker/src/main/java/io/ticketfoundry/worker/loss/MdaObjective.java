@@ -10,9 +10,17 @@ import ai.djl.ndarray.NDList;
 public final class MdaObjective implements TrainingObjective {
 
     private final double gammaD;
+    private final boolean perBatchSum;
 
+    /** As {@code batch-mean}: {@code mean CE + γ_d term} (used by the hand-computed tests). */
     public MdaObjective(double gammaD) {
+        this(gammaD, false);
+    }
+
+    /** @param perBatchSum the seed's weighting: {@code mean CE + (γ_d/N) term} for a batch of N */
+    public MdaObjective(double gammaD, boolean perBatchSum) {
         this.gammaD = gammaD;
+        this.perBatchSum = perBatchSum;
     }
 
     @Override
@@ -28,6 +36,7 @@ public final class MdaObjective implements TrainingObjective {
         NDArray ce = Losses.crossEntropy(Losses.oneHot(targets, k), logP).mean();
         // Σ_k (1/K) (log(1/K) − log h̄_k) = −log K − mean_k log h̄_k, log h̄ from the log-probabilities
         NDArray divergence = Losses.logMeanExp(logP, 0).mean().neg().sub((float) Math.log(k));
-        return ce.add(divergence.mul((float) gammaD));
+        double weight = perBatchSum ? gammaD / z.getShape().get(0) : gammaD;
+        return ce.add(divergence.mul((float) weight));
     }
 }

@@ -16,12 +16,20 @@ public final class NbaObjective implements TrainingObjective {
     private final int bins;
     private final double bandwidth;
     private final float[] weights;
+    private final boolean perBatchSum;
 
+    /** As {@code batch-mean}: {@code mean CE + γ_n term} (used by the hand-computed tests). */
     public NbaObjective(double gammaN, int bins, double bandwidth, List<Double> weights) {
+        this(gammaN, bins, bandwidth, weights, false);
+    }
+
+    /** @param perBatchSum the seed's weighting: {@code mean CE + (γ_n/N) term} for a batch of N */
+    public NbaObjective(double gammaN, int bins, double bandwidth, List<Double> weights, boolean perBatchSum) {
         if (bins < 1 || weights.size() != bins || !(bandwidth > 0)) {
             throw new IllegalArgumentException("nba needs bins >= 1, one weight per bin and a bandwidth > 0");
         }
         this.gammaN = gammaN;
+        this.perBatchSum = perBatchSum;
         this.bins = bins;
         this.bandwidth = bandwidth;
         this.weights = new float[bins];
@@ -57,6 +65,7 @@ public final class NbaObjective implements TrainingObjective {
         NDArray confidences = logP.exp().max(new int[] {1});
         NDArray w = z.getManager().create(weights);
         NDArray penalty = softHistogram(confidences).sub((float) (1.0 / bins)).abs().mul(w).sum();
-        return ce.add(penalty.mul((float) gammaN));
+        double weight = perBatchSum ? gammaN / z.getShape().get(0) : gammaN;
+        return ce.add(penalty.mul((float) weight));
     }
 }

@@ -30,8 +30,9 @@ public final class Objectives {
             case ObjectiveSpec.MIXUP -> new MixupObjective(s.alpha());
             case ObjectiveSpec.VWCC -> new VwccObjective(s.passes(), s.dropout());
             case ObjectiveSpec.LWCC_SI -> new LwccSiObjective(s.passes(), s.dropout(), s.lambda());
-            case ObjectiveSpec.MDA -> new MdaObjective(s.gammaD());
-            case ObjectiveSpec.NBA -> new NbaObjective(s.gammaN(), s.bins(), s.bandwidth(), s.binWeights());
+            case ObjectiveSpec.MDA -> new MdaObjective(s.gammaD(), ObjectiveSpec.WEIGHTING_BATCH_SUM.equals(s.weighting()));
+            case ObjectiveSpec.NBA -> new NbaObjective(s.gammaN(), s.bins(), s.bandwidth(), s.binWeights(),
+                    ObjectiveSpec.WEIGHTING_BATCH_SUM.equals(s.weighting()));
             case ObjectiveSpec.LABEL_SMOOTHING -> new LabelSmoothingObjective(s.epsilon());
             case ObjectiveSpec.FOCAL -> new FocalObjective(s.gamma());
             default -> throw new IllegalArgumentException("unknown objective \"" + s.kind() + "\"");

@@ -104,6 +104,19 @@ class ObjectiveLossesTest {
     }
 
     @Test
+    void theSeedsBatchSumWeightingDividesTheBatchTermByTheBatchSize() {
+        double ce = 0.5058682849;
+        double mdaTerm = 0.5864618643 - ce;
+        // two samples: CE summed over the batch plus the term once, divided by N = 2
+        assertThat(value(new MdaObjective(1, true).loss(new NDList(logits(Z)), labels())))
+                .isCloseTo(ce + mdaTerm / 2, within(TOL));
+        double nbaTerm = (1.1560944913 - ce) / 0.5;
+        NbaObjective seedWeighting = new NbaObjective(0.5, 4, 1.0 / 8, List.of(2.0, 1.0, 1.0, 2.0), true);
+        assertThat(value(seedWeighting.loss(new NDList(logits(Z)), labels())))
+                .isCloseTo(ce + 0.5 / 2 * nbaTerm, within(1e-5));
+    }
+
+    @Test
     void nbaSoftHistogramAndPenalty() {
         NbaObjective nba = new NbaObjective(0.5, 4, 1.0 / 8, List.of(2.0, 1.0, 1.0, 2.0));
         // confidences 0.6652409558 and 0.5465493883; bins centred at 1/8, 3/8, 5/8, 7/8, σ = 1/8
