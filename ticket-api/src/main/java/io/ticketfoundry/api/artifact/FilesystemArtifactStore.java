@@ -1,5 +1,6 @@
 package io.ticketfoundry.api.artifact;
 
+import io.ticketfoundry.common.Digests;
 import io.ticketfoundry.api.config.FoundryProperties;
 import io.ticketfoundry.api.web.ApiException;
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
@@ -61,7 +60,7 @@ public class FilesystemArtifactStore implements ArtifactStore {
         Path partial = null;
         try {
             partial = Files.createTempFile(temporary, "upload-", ".part");
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = Digests.newSha256();
             long size = 0;
             try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                 byte[] buffer = new byte[BUFFER_SIZE];
@@ -79,7 +78,7 @@ public class FilesystemArtifactStore implements ArtifactStore {
                 }
                 channel.force(true);
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
+            String actual = Digests.hex(digest);
             if (!actual.equals(expectedSha256)) {
                 throw ApiException.invalid("sha256", "does not match the uploaded bytes (their SHA-256 is " + actual + ")");
             }
@@ -99,8 +98,6 @@ public class FilesystemArtifactStore implements ArtifactStore {
             return new StoredObject(actual, size, key);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not store an artifact under " + root, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         } finally {
             if (partial != null) {
                 try {

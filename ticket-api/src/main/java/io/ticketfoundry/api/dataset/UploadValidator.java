@@ -1,5 +1,6 @@
 package io.ticketfoundry.api.dataset;
 
+import io.ticketfoundry.common.Digests;
 import io.ticketfoundry.api.web.FieldProblem;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -37,12 +37,7 @@ final class UploadValidator {
     }
 
     static FileSummary check(InputStream content, Kind kind) throws IOException, Invalid {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest digest = Digests.newSha256();
         CountingStream counted = new CountingStream(new DigestInputStream(content, digest));
         FileSummary partial;
         try (BufferedInputStream in = new BufferedInputStream(counted, 1 << 16)) {

@@ -1,8 +1,6 @@
 package io.ticketfoundry.api.team;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.ticketfoundry.common.Digests;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -96,11 +94,6 @@ public class TokenService {
     }
 
     static String hash(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(token);
     }
 }

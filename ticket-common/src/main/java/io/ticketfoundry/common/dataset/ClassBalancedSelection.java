@@ -1,9 +1,8 @@
 package io.ticketfoundry.common.dataset;
 
+import io.ticketfoundry.common.Digests;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,13 +26,8 @@ public final class ClassBalancedSelection {
     }
 
     public static long key(long seed, int index) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest((seed + ":" + index).getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(digest, 0, 8).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] digest = Digests.newSha256().digest((seed + ":" + index).getBytes(StandardCharsets.UTF_8));
+        return ByteBuffer.wrap(digest, 0, 8).getLong();
     }
 
     /** Indices of each class (labels in [0, numClasses)), each list ranked by key. */

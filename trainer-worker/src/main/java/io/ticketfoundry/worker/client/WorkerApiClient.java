@@ -1,5 +1,6 @@
 package io.ticketfoundry.worker.client;
 
+import io.ticketfoundry.common.Digests;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
 import io.ticketfoundry.common.protocol.CheckpointRequest;
 import io.ticketfoundry.common.protocol.JobCheckpoint;
@@ -23,9 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import tools.jackson.databind.DeserializationFeature;
@@ -94,12 +93,12 @@ public class WorkerApiClient {
         }
         Path temporary = Files.createTempFile(target.getParent(), ".download-", ".part");
         try {
-            MessageDigest digest = newSha256();
+            MessageDigest digest = Digests.newSha256();
             try (InputStream in = new DigestInputStream(response.body(), digest);
                  OutputStream out = Files.newOutputStream(temporary)) {
                 in.transferTo(out);
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
+            String actual = Digests.hex(digest);
             if (!actual.equals(sha256)) {
                 throw new IOException("artifact " + sha256 + " arrived with SHA-256 " + actual);
             }
@@ -153,18 +152,6 @@ public class WorkerApiClient {
     }
 
     public static String sha256(Path file) throws IOException {
-        MessageDigest digest = newSha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(file);
     }
 }

@@ -1,5 +1,6 @@
 package io.ticketfoundry.worker.io;
 
+import io.ticketfoundry.common.Digests;
 import io.ticketfoundry.common.safetensors.DType;
 import io.ticketfoundry.common.safetensors.SafeTensors;
 import io.ticketfoundry.common.safetensors.SafeTensorsFormatException;
@@ -15,10 +16,8 @@ import io.ticketfoundry.worker.train.TrainingState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,15 +112,11 @@ public record EpochCheckpoint(int level, long seed, int epoch, String maskSha256
 
     /** SHA-256 over the mask's bytes, tensor by tensor in the model's order. */
     public static String maskDigest(Mask mask) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (ParameterSpec spec : mask.model().prunableParameters()) {
-                digest.update(spec.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                digest.update(mask.values(spec.name()));
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest digest = Digests.newSha256();
+        for (ParameterSpec spec : mask.model().prunableParameters()) {
+            digest.update(spec.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(mask.values(spec.name()));
         }
+        return Digests.hex(digest);
     }
 }

@@ -1,5 +1,6 @@
 package io.ticketfoundry.worker.lottery;
 
+import io.ticketfoundry.common.Digests;
 import ai.djl.ndarray.NDManager;
 import io.ticketfoundry.common.protocol.LayerDensity;
 import io.ticketfoundry.common.protocol.MetricReport;
@@ -16,8 +17,6 @@ import io.ticketfoundry.worker.data.InMemoryDataset;
 import io.ticketfoundry.worker.data.Split;
 import io.ticketfoundry.worker.evaluate.ModelEvaluator;
 import io.ticketfoundry.worker.io.CheckpointFiles;
-import io.ticketfoundry.worker.model.Initialization;
-import io.ticketfoundry.worker.model.Initializer;
 import io.ticketfoundry.worker.model.ModelDefinition;
 import io.ticketfoundry.worker.model.ModelRegistry;
 import io.ticketfoundry.worker.model.ParameterSpec;
@@ -38,10 +37,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import io.ticketfoundry.worker.io.EpochCheckpoint;
 import io.ticketfoundry.worker.train.TrainingState;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,7 +169,7 @@ public final class LevelRunner {
             if (resume != null) {
                 resumeProvenance.put("resumedFromEpoch", String.valueOf(resume.epoch()));
                 resumeProvenance.put("resumedFromStep", String.valueOf(resume.state().step()));
-                resumeProvenance.put("resumedFromCheckpointSha256", sha256(task.resumeCheckpoint()));
+                resumeProvenance.put("resumedFromCheckpointSha256", Digests.sha256Hex(task.resumeCheckpoint()));
                 listener.progress(new Progress(level, resume.epoch(), epochs, resume.state().step(), null, "resume"));
             }
             phases.enter("train");
@@ -291,14 +287,6 @@ public final class LevelRunner {
         log.warn("Not resuming seed {} level {} from {}: {}; training the level from its start", task.seed(),
                 task.level(), task.resumeCheckpoint(), problem);
         return null;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static long rewindStep(RewindSpec rewind, long iterationsPerEpoch) {
