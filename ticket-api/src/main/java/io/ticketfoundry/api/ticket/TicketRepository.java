@@ -20,9 +20,9 @@ public class TicketRepository {
             String provenanceJson, java.time.Instant createdAt, String kind) {
     }
 
-    /** One {@code metric} row. */
-    public record MetricRow(UUID ticketId, String dataset, String split, String name, double value,
-            String conventionsJson, String detailsJson) {
+    /** One {@code metric} row; {@code jobId} is the job that measured it (the ticket's own, an evaluate or a calibrate job). */
+    public record MetricRow(UUID ticketId, UUID jobId, String dataset, String split, String name, double value,
+            String conventionsJson, String detailsJson, java.time.Instant createdAt) {
     }
 
     private static final String SELECT_TICKET = """
@@ -63,9 +63,10 @@ public class TicketRepository {
 
     public void insertMetric(MetricRow m) {
         jdbc.sql("""
-                INSERT INTO metric (ticket_id, dataset, split, name, value, conventions, details)
-                VALUES (:ticket, :dataset, :split, :name, :value, CAST(:conventions AS jsonb), CAST(:details AS jsonb))""")
+                INSERT INTO metric (ticket_id, job_id, dataset, split, name, value, conventions, details)
+                VALUES (:ticket, :job, :dataset, :split, :name, :value, CAST(:conventions AS jsonb), CAST(:details AS jsonb))""")
                 .param("ticket", m.ticketId())
+                .param("job", m.jobId())
                 .param("dataset", m.dataset())
                 .param("split", m.split())
                 .param("name", m.name())
@@ -100,12 +101,13 @@ public class TicketRepository {
             return List.of();
         }
         return jdbc.sql("""
-                SELECT ticket_id, dataset, split, name, value, conventions::text AS conventions, details::text AS details
+                SELECT ticket_id, job_id, dataset, split, name, value, conventions::text AS conventions,
+                       details::text AS details, created_at
                 FROM metric WHERE ticket_id IN (:ids) ORDER BY id""")
                 .param("ids", ticketIds)
-                .query((rs, n) -> new MetricRow(rs.getObject("ticket_id", UUID.class), rs.getString("dataset"),
-                        rs.getString("split"), rs.getString("name"), rs.getDouble("value"),
-                        rs.getString("conventions"), rs.getString("details")))
+                .query((rs, n) -> new MetricRow(rs.getObject("ticket_id", UUID.class), rs.getObject("job_id", UUID.class),
+                        rs.getString("dataset"), rs.getString("split"), rs.getString("name"), rs.getDouble("value"),
+                        rs.getString("conventions"), rs.getString("details"), rs.getTimestamp("created_at").toInstant()))
                 .list();
     }
 

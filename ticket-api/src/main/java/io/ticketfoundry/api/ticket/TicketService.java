@@ -98,9 +98,9 @@ public class TicketService {
                 json.writeValueAsString(report.layers() == null ? Map.of() : new TreeMap<>(report.layers())),
                 json.writeValueAsString(provenance), null, job.ticketKind()));
         for (MetricReport metric : report.metrics() == null ? List.<MetricReport>of() : report.metrics()) {
-            tickets.insertMetric(new MetricRow(id, metric.dataset(), metric.split(), metric.name(), metric.value(),
-                    json.writeValueAsString(metric.conventions() == null ? Map.of() : metric.conventions()),
-                    metric.details() == null ? null : json.writeValueAsString(metric.details())));
+            tickets.insertMetric(new MetricRow(id, job.id(), metric.dataset(), metric.split(), metric.name(),
+                    metric.value(), json.writeValueAsString(metric.conventions() == null ? Map.of() : metric.conventions()),
+                    metric.details() == null ? null : json.writeValueAsString(metric.details()), null));
         }
         return id;
     }
