@@ -90,6 +90,17 @@ public class DatasetService {
         return find(teamId, id).map(v -> new ModelCatalog.DatasetInfo(v.id(), v.numClasses(), v.inputShape()));
     }
 
+    /** The splits a dataset the team may name has: train and test, plus validation for validation-split recipes. */
+    public List<String> splits(UUID teamId, String id) {
+        if (ModelCatalog.dataset(id).isPresent()) {
+            return List.of("train", "test");
+        }
+        return find(teamId, id).map(view -> view.recipe() != null
+                        && DatasetRecipe.VALIDATION_SPLIT.equals(view.recipe().kind())
+                        ? List.of("train", "validation", "test") : List.of("train", "test"))
+                .orElse(List.of());
+    }
+
     /**
      * What a worker needs to build an experiment's dataset; for an uploaded dataset (or a recipe
      * over one) its files become inputs of the job, so the worker may download them.

@@ -86,6 +86,36 @@ public final class SpecValidator {
         return problems.isEmpty() ? new Result(spec, List.of()) : new Result(null, List.copyOf(problems));
     }
 
+    /**
+     * Reads a request body into {@code type} (a record) the way specs are read: unknown fields and
+     * values of the wrong type are problems named by their path from {@code root}; null when the
+     * body cannot be read at all. A missing or null body reads as {}.
+     */
+    public static <T> T readRecord(JsonNode body, Class<T> type, String root, List<FieldProblem> problems) {
+        ObjectNode cleaned;
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            cleaned = JsonNodeFactory.instance.objectNode();
+        } else if (!body.isObject()) {
+            problems.add(new FieldProblem(root, "must be an object"));
+            return null;
+        } else {
+            cleaned = (ObjectNode) body.deepCopy();
+            List<FieldProblem> found = new ArrayList<>();
+            checkRecord(cleaned, type, root, found);
+            // at the root of a body, fields are named without a leading dot
+            found.forEach(p -> problems.add(root.isEmpty() && p.field().startsWith(".")
+                    ? new FieldProblem(p.field().substring(1), p.message()) : p));
+        }
+        return STRICT.treeToValue(cleaned, type);
+    }
+
+    /** Problems of an evaluation section (ECE bin count, edge rule, binning), all fields set. */
+    public static List<FieldProblem> checkEvaluation(EvaluationSpec evaluation, String path) {
+        List<FieldProblem> problems = new ArrayList<>();
+        checkEvaluation(evaluation, path, problems);
+        return problems;
+    }
+
     // ---- shape -------------------------------------------------------------------------------
 
     private static void checkRecord(ObjectNode node, Class<?> type, String path, List<FieldProblem> problems) {

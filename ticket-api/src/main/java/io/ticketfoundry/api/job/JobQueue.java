@@ -27,10 +27,13 @@ public class JobQueue {
     public static final String DEFAULT_POOL = "default";
     public static final String KIND_IMP_LEVEL = "imp-level";
     public static final String KIND_CONTROL = "control";
+    public static final String KIND_EVALUATE = "evaluate";
+    public static final String KIND_CALIBRATE = "calibrate";
+    public static final String TICKET_KIND_CALIBRATED = "calibrated";
 
     /** A job as a lease hands it out. */
     public record LeasedJob(UUID id, UUID experimentId, String kind, long seed, int level, UUID parentTicketId,
-            int attempts, long fencingToken, Instant leaseExpiresAt, String control) {
+            int attempts, long fencingToken, Instant leaseExpiresAt, String control, String paramsJson) {
     }
 
     /** A job locked for the rest of the transaction by a worker that holds its current lease. */
@@ -45,8 +48,11 @@ public class JobQueue {
                     leaseOwner, cancelRequested, null);
         }
 
-        /** The kind of ticket this job records: imp, or control-&lt;control&gt;. */
+        /** The kind of ticket this job records: imp, control-&lt;control&gt; or calibrated. */
         public String ticketKind() {
+            if (KIND_CALIBRATE.equals(kind)) {
+                return TICKET_KIND_CALIBRATED;
+            }
             return control == null ? "imp" : "control-" + control;
         }
     }
@@ -113,6 +119,50 @@ public class JobQueue {
         return id;
     }
 
+    /** A ticket job as {@link #enqueueTicketJob} left it: the job, and whether this call created it. */
+    public record Enqueued(UUID jobId, boolean created) {
+    }
+
+    /**
+     * Queues an evaluate or calibrate job of {@code ticketId} with its params (defaults filled in),
+     * unless a queued, running or succeeded job of the same kind and request already exists for
+     * the ticket: then that job is the answer. The ticket's files are the job's inputs.
+     */
+    public Enqueued enqueueTicketJob(UUID experimentId, long seed, int level, UUID ticketId, String kind,
+            String paramsJson, String requestHash, String pool) {
+        Optional<UUID> inserted = jdbc.sql("""
+                INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, pool, status, max_attempts,
+                                 params, request_hash)
+                VALUES (:id, :experiment, :kind, :seed, :level, :parent, :pool, 'queued', :maxAttempts,
+                        CAST(:params AS jsonb), :hash)
+                ON CONFLICT (parent_ticket_id, kind, request_hash)
+                    WHERE request_hash IS NOT NULL AND status IN ('queued', 'leased', 'succeeded')
+                    DO NOTHING
+                RETURNING id""")
+                .param("id", UUID.randomUUID())
+                .param("experiment", experimentId)
+                .param("kind", kind)
+                .param("seed", seed)
+                .param("level", level)
+                .param("parent", ticketId)
+                .param("pool", pool)
+                .param("maxAttempts", properties.queue().maxAttempts())
+                .param("params", paramsJson)
+                .param("hash", requestHash)
+                .query(UUID.class)
+                .optional();
+        if (inserted.isPresent()) {
+            recordInputs(inserted.get(), ticketId);
+            return new Enqueued(inserted.get(), true);
+        }
+        UUID existing = jdbc.sql("""
+                SELECT id FROM job WHERE parent_ticket_id = :parent AND kind = :kind AND request_hash = :hash
+                                     AND status IN ('queued', 'leased', 'succeeded')""")
+                .param("parent", ticketId).param("kind", kind).param("hash", requestHash)
+                .query(UUID.class).single();
+        return new Enqueued(existing, false);
+    }
+
     /** Records the parent ticket's mask, trained weights and rewind point as inputs the job may download. */
     void recordInputs(UUID jobId, UUID parentTicketId) {
         if (parentTicketId == null) {
@@ -150,7 +200,7 @@ public class JobQueue {
                              LIMIT 1
                              FOR UPDATE SKIP LOCKED)
                 RETURNING id, experiment_id, kind, seed, level, parent_ticket_id, attempts, fencing_token, lease_expires_at,
-                          control""")
+                          control, params::text AS params""")
                 .param("worker", workerId)
                 .param("token", tokenId)
                 .param("leaseMillis", properties.queue().leaseDuration().toMillis())
@@ -165,7 +215,8 @@ public class JobQueue {
                         rs.getInt("attempts"),
                         rs.getLong("fencing_token"),
                         instant(rs, "lease_expires_at"),
-                        rs.getString("control")))
+                        rs.getString("control"),
+                        rs.getString("params")))
                 .optional();
         leased.ifPresent(job -> recordInputs(job.id(), job.parentTicketId()));
         return leased;

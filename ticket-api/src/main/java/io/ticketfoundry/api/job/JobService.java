@@ -25,7 +25,7 @@ public class JobService {
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
     };
     private static final String SELECT = """
-            SELECT j.*, j.progress::text AS progress_json, e.team_id, t.id AS ticket_id,
+            SELECT j.*, j.progress::text AS progress_json, j.params::text AS params_json, e.team_id, t.id AS ticket_id,
                    c.sha256 AS checkpoint_sha256, c.epoch AS checkpoint_epoch, c.step AS checkpoint_step,
                    c.recorded_at AS checkpoint_recorded_at
             FROM job j
@@ -92,8 +92,10 @@ public class JobService {
     }
 
     /**
-     * Runs a failed or cancelled job's level again as a new job (same replicate, level and parent),
-     * unless that level already has a ticket or another job working on it.
+     * Runs a failed or cancelled job again as a new job of the same kind: an IMP level (same
+     * replicate, level and parent) unless that level already has a ticket or a live job; a control
+     * unless that control of the ticket has one; an evaluate or calibrate job with the same request
+     * unless an identical one is queued, running or done (then that job is the answer).
      */
     @Transactional
     public JobViews.Job retry(UUID id, Caller caller) {
@@ -102,19 +104,33 @@ public class JobService {
         if (!job.status().equals("failed") && !job.status().equals("cancelled")) {
             throw ApiException.conflict("job " + id + " is " + job.status() + "; only failed or cancelled jobs can be retried");
         }
+        if (JobQueue.KIND_EVALUATE.equals(job.kind()) || JobQueue.KIND_CALIBRATE.equals(job.kind())) {
+            String params = json.writeValueAsString(job.params());
+            String requestHash = jdbc.sql("SELECT request_hash FROM job WHERE id = :id").param("id", id)
+                    .query(String.class).single();
+            JobQueue.Enqueued again = queue.enqueueTicketJob(job.experimentId(), job.seed(), job.level(),
+                    job.parentTicketId(), job.kind(), params, requestHash, job.pool());
+            return readable(again.jobId(), caller).job();
+        }
         // lock the experiment so two retries of the same level cannot both pass the check below
         jdbc.sql("SELECT id FROM experiment WHERE id = :id FOR UPDATE").param("id", job.experimentId()).query(UUID.class).single();
         long busy = jdbc.sql("""
                 SELECT count(*) FROM job
-                WHERE experiment_id = :experiment AND seed = :seed AND level = :level
+                WHERE experiment_id = :experiment AND seed = :seed AND level = :level AND kind = :kind
+                  AND control IS NOT DISTINCT FROM CAST(:control AS text)
                   AND status IN ('queued', 'leased', 'succeeded')""")
                 .param("experiment", job.experimentId()).param("seed", job.seed()).param("level", job.level())
+                .param("kind", job.kind()).param("control", job.control())
                 .query(Long.class).single();
         if (busy > 0) {
-            throw ApiException.conflict("level " + job.level() + " of seed " + job.seed()
+            throw ApiException.conflict((job.control() == null ? "level " + job.level()
+                    : "control " + job.control() + " of level " + job.level()) + " of seed " + job.seed()
                     + " already has a queued, running or finished job");
         }
-        UUID retried = queue.enqueueImpLevel(job.experimentId(), job.seed(), job.level(), job.parentTicketId(), job.pool());
+        UUID retried = JobQueue.KIND_CONTROL.equals(job.kind())
+                ? queue.enqueueControl(job.experimentId(), job.seed(), job.level(), job.parentTicketId(), job.control(),
+                        job.pool())
+                : queue.enqueueImpLevel(job.experimentId(), job.seed(), job.level(), job.parentTicketId(), job.pool());
         return readable(retried, caller).job();
     }
 
@@ -156,6 +172,8 @@ public class JobService {
                 JobQueue.instant(rs, "finished_at"),
                 rs.getString("checkpoint_sha256") == null ? null : new JobCheckpoint(rs.getString("checkpoint_sha256"),
                         rs.getInt("checkpoint_epoch"), rs.getLong("checkpoint_step"),
-                        JobQueue.instant(rs, "checkpoint_recorded_at")));
+                        JobQueue.instant(rs, "checkpoint_recorded_at")),
+                rs.getString("control"),
+                rs.getString("params_json") == null ? null : json.readValue(rs.getString("params_json"), OBJECT_MAP));
     }
 }

@@ -11,6 +11,11 @@ import io.ticketfoundry.api.ticket.TicketService;
 import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.common.dataset.DatasetRef;
 import io.ticketfoundry.common.protocol.ArtifactReceipt;
+import io.ticketfoundry.common.protocol.CalibrateParams;
+import io.ticketfoundry.common.protocol.EvaluateParams;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import io.ticketfoundry.common.protocol.CheckpointRequest;
 import io.ticketfoundry.common.protocol.JobCheckpoint;
 import io.ticketfoundry.common.protocol.CompleteRequest;
@@ -101,10 +106,29 @@ public class WorkerService {
                             rs.getString("trained_sha256"), rs.getString("rewind_sha256")))
                     .optional().orElse(null);
             DatasetRef dataset = datasets.refForJob(job.experimentId(), spec.dataset(), job.id());
+            EvaluateParams evaluate = JobQueue.KIND_EVALUATE.equals(job.kind())
+                    ? json.readValue(job.paramsJson(), EvaluateParams.class) : null;
+            CalibrateParams calibrate = JobQueue.KIND_CALIBRATE.equals(job.kind())
+                    ? json.readValue(job.paramsJson(), CalibrateParams.class) : null;
+            // the datasets the params name besides the spec's own
+            Set<String> named = new LinkedHashSet<>();
+            if (evaluate != null) {
+                named.add(evaluate.data().dataset());
+            }
+            if (calibrate != null) {
+                named.add(calibrate.fit().dataset());
+                named.add(calibrate.evaluate().dataset());
+            }
+            named.remove(spec.dataset());
+            List<DatasetRef> extra = named.stream()
+                    .map(id -> datasets.refForJob(job.experimentId(), id, job.id()))
+                    .filter(java.util.Objects::nonNull)
+                    .toList();
             long leaseSeconds = properties.queue().leaseDuration().toSeconds();
             return new Lease(job.id(), job.fencingToken(), job.kind(), job.attempts(), job.leaseExpiresAt(),
                     Math.max(1, leaseSeconds / 3), job.experimentId(), job.seed(), job.level(), spec, inputs, job.control(),
-                    queue.latestCheckpoint(job.id()).orElse(null), dataset);
+                    queue.latestCheckpoint(job.id()).orElse(null), dataset, evaluate, calibrate,
+                    extra.isEmpty() ? null : extra);
         }));
     }
 
@@ -192,7 +216,29 @@ public class WorkerService {
         }
         return transaction.execute(status -> {
             JobQueue.HeldJob job = queue.holdLease(jobId, caller, request.fencingToken());
+            if (JobQueue.KIND_EVALUATE.equals(job.kind())) {
+                if (request.ticket() != null) {
+                    throw ApiException.invalid("ticket", "an evaluate job makes no ticket; send its metrics");
+                }
+                if (request.metrics() == null || request.metrics().isEmpty()) {
+                    throw ApiException.invalid("metrics", "an evaluate job must report its metrics");
+                }
+                tickets.recordMetrics(job, request.metrics());
+                queue.markSucceeded(jobId);
+                return new JobCompleted(jobId, null, null);
+            }
+            if (request.ticket() == null) {
+                throw ApiException.invalid("ticket", "is required");
+            }
             UUID ticketId = tickets.record(job, request.ticket());
+            if (JobQueue.KIND_CALIBRATE.equals(job.kind())) {
+                tickets.recordMetrics(job, request.metrics());
+                queue.markSucceeded(jobId);
+                return new JobCompleted(jobId, ticketId, null);
+            }
+            if (request.metrics() != null && !request.metrics().isEmpty()) {
+                throw ApiException.invalid("metrics", "only evaluate and calibrate jobs report metrics of their input ticket");
+            }
             queue.markSucceeded(jobId);
             UUID next = null;
             if (!job.cancelRequested() && JobQueue.KIND_IMP_LEVEL.equals(job.kind())) {

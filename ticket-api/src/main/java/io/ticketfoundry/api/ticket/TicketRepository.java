@@ -17,7 +17,7 @@ public class TicketRepository {
     public record TicketRow(UUID id, UUID experimentId, UUID teamId, long seed, int level, UUID parentTicketId,
             UUID jobId, String maskSha256, String rewindSha256, String trainedSha256, long prunableWeights,
             long remainingPrunable, long totalParameters, long remainingTotal, String layersJson,
-            String provenanceJson, java.time.Instant createdAt, String kind) {
+            String provenanceJson, java.time.Instant createdAt, String kind, String calibrationJson) {
     }
 
     /** One {@code metric} row; {@code jobId} is the job that measured it (the ticket's own, an evaluate or a calibrate job). */
@@ -26,7 +26,7 @@ public class TicketRepository {
     }
 
     private static final String SELECT_TICKET = """
-            SELECT t.*, e.team_id FROM ticket t JOIN experiment e ON e.id = t.experiment_id
+            SELECT t.*, t.calibration::text AS calibration_json, e.team_id FROM ticket t JOIN experiment e ON e.id = t.experiment_id
             """;
 
     private final JdbcClient jdbc;
@@ -39,9 +39,10 @@ public class TicketRepository {
         jdbc.sql("""
                 INSERT INTO ticket (id, experiment_id, seed, level, parent_ticket_id, job_id, mask_sha256,
                                     rewind_sha256, trained_sha256, prunable_weights, remaining_prunable,
-                                    total_parameters, remaining_total, layers, provenance, kind)
+                                    total_parameters, remaining_total, layers, provenance, kind, calibration)
                 VALUES (:id, :experiment, :seed, :level, :parent, :job, :mask, :rewind, :trained, :prunable,
-                        :remainingPrunable, :total, :remainingTotal, CAST(:layers AS jsonb), CAST(:provenance AS jsonb), :kind)""")
+                        :remainingPrunable, :total, :remainingTotal, CAST(:layers AS jsonb), CAST(:provenance AS jsonb), :kind,
+                        CAST(:calibration AS jsonb))""")
                 .param("id", t.id())
                 .param("experiment", t.experimentId())
                 .param("seed", t.seed())
@@ -58,6 +59,7 @@ public class TicketRepository {
                 .param("layers", t.layersJson())
                 .param("provenance", t.provenanceJson())
                 .param("kind", t.kind() == null ? "imp" : t.kind())
+                .param("calibration", t.calibrationJson())
                 .update();
     }
 
@@ -130,6 +132,7 @@ public class TicketRepository {
                 rs.getString("layers"),
                 rs.getString("provenance"),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getString("kind"));
+                rs.getString("kind"),
+                rs.getString("calibration_json"));
     }
 }

@@ -80,7 +80,12 @@ public class TicketService {
      */
     public UUID record(JobQueue.HeldJob job, TicketReport report) {
         validate(job, report);
-        if (tickets.existsFor(job.experimentId(), job.seed(), job.level(), job.ticketKind())) {
+        boolean calibrated = JobQueue.TICKET_KIND_CALIBRATED.equals(job.ticketKind());
+        if (calibrated != (report.calibration() != null)) {
+            throw ApiException.invalid("ticket.calibration",
+                    calibrated ? "is required for a calibrated ticket" : "is only for calibrate jobs");
+        }
+        if (!calibrated && tickets.existsFor(job.experimentId(), job.seed(), job.level(), job.ticketKind())) {
             throw ApiException.conflict("experiment " + job.experimentId() + " already has a " + job.ticketKind()
                     + " ticket for seed " + job.seed() + " at level " + job.level());
         }
@@ -96,13 +101,34 @@ public class TicketService {
                 report.maskSha256(), report.rewindSha256(), report.trainedSha256(), report.prunableWeights(),
                 report.remainingPrunable(), report.totalParameters(), report.remainingTotal(),
                 json.writeValueAsString(report.layers() == null ? Map.of() : new TreeMap<>(report.layers())),
-                json.writeValueAsString(provenance), null, job.ticketKind()));
-        for (MetricReport metric : report.metrics() == null ? List.<MetricReport>of() : report.metrics()) {
-            tickets.insertMetric(new MetricRow(id, job.id(), metric.dataset(), metric.split(), metric.name(),
+                json.writeValueAsString(provenance), null, job.ticketKind(),
+                calibrated ? json.writeValueAsString(report.calibration()) : null));
+        insertMetrics(id, job.id(), report.metrics());
+        return id;
+    }
+
+    /**
+     * Attaches metrics a held job measured to the ticket it worked on (an evaluate job's scores, a
+     * calibration's "before" values), in the caller's transaction.
+     */
+    public void recordMetrics(JobQueue.HeldJob job, List<MetricReport> metrics) {
+        if (job.parentTicketId() == null) {
+            throw ApiException.invalid("metrics", "this job has no ticket to attach metrics to");
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        checkMetrics(metrics == null ? List.of() : metrics, "metrics", problems);
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+        insertMetrics(job.parentTicketId(), job.id(), metrics);
+    }
+
+    private void insertMetrics(UUID ticketId, UUID jobId, List<MetricReport> metrics) {
+        for (MetricReport metric : metrics == null ? List.<MetricReport>of() : metrics) {
+            tickets.insertMetric(new MetricRow(ticketId, jobId, metric.dataset(), metric.split(), metric.name(),
                     metric.value(), json.writeValueAsString(metric.conventions() == null ? Map.of() : metric.conventions()),
                     metric.details() == null ? null : json.writeValueAsString(metric.details()), null));
         }
-        return id;
     }
 
     private void validate(JobQueue.HeldJob job, TicketReport report) {
@@ -132,10 +158,21 @@ public class TicketService {
                 }
             });
         }
-        List<MetricReport> metrics = report.metrics() == null ? List.of() : report.metrics();
+        checkMetrics(report.metrics() == null ? List.of() : report.metrics(), "ticket.metrics", problems);
+        Set<String> usable = Set.copyOf(jdbc.sql("SELECT sha256 FROM job_artifact WHERE job_id = :job")
+                .param("job", job.id()).query(String.class).list());
+        checkArtifact(problems, "ticket.maskSha256", report.maskSha256(), usable);
+        checkArtifact(problems, "ticket.rewindSha256", report.rewindSha256(), usable);
+        checkArtifact(problems, "ticket.trainedSha256", report.trainedSha256(), usable);
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+    }
+
+    private static void checkMetrics(List<MetricReport> metrics, String path, List<FieldProblem> problems) {
         for (int i = 0; i < metrics.size(); i++) {
             MetricReport metric = metrics.get(i);
-            String at = "ticket.metrics[" + i + "]";
+            String at = path + "[" + i + "]";
             if (metric == null) {
                 problems.add(new FieldProblem(at, "must not be null"));
                 continue;
@@ -152,14 +189,6 @@ public class TicketService {
             if (!Double.isFinite(metric.value())) {
                 problems.add(new FieldProblem(at + ".value", "must be a finite number"));
             }
-        }
-        Set<String> usable = Set.copyOf(jdbc.sql("SELECT sha256 FROM job_artifact WHERE job_id = :job")
-                .param("job", job.id()).query(String.class).list());
-        checkArtifact(problems, "ticket.maskSha256", report.maskSha256(), usable);
-        checkArtifact(problems, "ticket.rewindSha256", report.rewindSha256(), usable);
-        checkArtifact(problems, "ticket.trainedSha256", report.trainedSha256(), usable);
-        if (!problems.isEmpty()) {
-            throw ApiException.invalid(problems);
         }
     }
 
@@ -191,7 +220,8 @@ public class TicketService {
         return new TicketViews.Ticket(row.id(), row.experimentId(), row.jobId(), row.seed(), row.level(),
                 row.parentTicketId(), sparsity(row), WeightCount.of(row.prunableWeights(), row.remainingPrunable()),
                 WeightCount.of(row.totalParameters(), row.remainingTotal()), layerViews, metrics,
-                json.readValue(row.provenanceJson(), STRING_MAP), files, row.createdAt(), row.kind());
+                json.readValue(row.provenanceJson(), STRING_MAP), files, row.createdAt(), row.kind(),
+                row.calibrationJson() == null ? null : json.readValue(row.calibrationJson(), OBJECT_MAP));
     }
 
     public TicketList list(UUID experimentId, Long seed, Caller caller) {
@@ -201,9 +231,9 @@ public class TicketService {
         return new TicketList(experimentId, rows.stream().map(row -> new TicketSummary(row.id(), row.seed(), row.level(),
                 row.parentTicketId(), sparsity(row), WeightCount.of(row.prunableWeights(), row.remainingPrunable()),
                 WeightCount.of(row.totalParameters(), row.remainingTotal()),
-                headline(metrics.get(row.id()), "accuracy"), headline(metrics.get(row.id()), "ece"),
-                headline(metrics.get(row.id()), "nll"), headline(metrics.get(row.id()), "brier"), row.createdAt(),
-                row.kind()))
+                headline(row, metrics.get(row.id()), "accuracy"), headline(row, metrics.get(row.id()), "ece"),
+                headline(row, metrics.get(row.id()), "nll"), headline(row, metrics.get(row.id()), "brier"),
+                row.createdAt(), row.kind()))
                 .toList());
     }
 
@@ -212,11 +242,11 @@ public class TicketService {
         List<TicketRow> rows = tickets.listByExperiment(experimentId, null);
         Map<UUID, List<MetricRow>> metrics = metricsByTicket(rows);
         List<LineageNode> nodes = rows.stream().map(row -> new LineageNode(row.id(), row.level(), row.seed(),
-                sparsity(row), row.parentTicketId(), headline(metrics.get(row.id()), "accuracy"),
-                headline(metrics.get(row.id()), "ece"), row.kind())).toList();
+                sparsity(row), row.parentTicketId(), headline(row, metrics.get(row.id()), "accuracy"),
+                headline(row, metrics.get(row.id()), "ece"), row.kind())).toList();
         // an IMP ticket's parent is the level it was pruned from; a control's is the ticket it controls for
         List<LineageEdge> edges = rows.stream().filter(row -> row.parentTicketId() != null)
-                .map(row -> new LineageEdge(row.parentTicketId(), row.id(), "imp".equals(row.kind()) ? "prune" : "control"))
+                .map(row -> new LineageEdge(row.parentTicketId(), row.id(), edgeKind(row.kind())))
                 .toList();
         return new Lineage(experimentId, nodes, edges);
     }
@@ -249,20 +279,29 @@ public class TicketService {
                 .collect(Collectors.groupingBy(MetricRow::ticketId));
     }
 
-    /** The value of metric {@code name}, preferring the test split. */
-    private static Double headline(List<MetricRow> metrics, String name) {
+    private static String edgeKind(String ticketKind) {
+        return switch (ticketKind) {
+            case "imp" -> "prune";
+            case JobQueue.TICKET_KIND_CALIBRATED -> "calibrate";
+            default -> "control";
+        };
+    }
+
+    /** The value of metric {@code name} as the ticket's own job measured it, preferring the test split. */
+    private static Double headline(TicketRow ticket, List<MetricRow> metrics, String name) {
         if (metrics == null) {
             return null;
         }
         return metrics.stream().filter(m -> m.name().equalsIgnoreCase(name))
-                .min(Comparator.comparing((MetricRow m) -> !"test".equalsIgnoreCase(m.split())))
+                .min(Comparator.comparing((MetricRow m) -> !ticket.jobId().equals(m.jobId()))
+                        .thenComparing(m -> !"test".equalsIgnoreCase(m.split())))
                 .map(MetricRow::value).orElse(null);
     }
 
     private MetricView metricView(MetricRow row) {
         return new MetricView(row.dataset(), row.split(), row.name(), row.value(),
                 row.conventionsJson() == null ? Map.of() : json.readValue(row.conventionsJson(), OBJECT_MAP),
-                row.detailsJson() == null ? null : json.readValue(row.detailsJson(), OBJECT_MAP));
+                row.detailsJson() == null ? null : json.readValue(row.detailsJson(), OBJECT_MAP), row.jobId());
     }
 
     private ArtifactLink link(String sha, String url) {

@@ -18,8 +18,9 @@ public final class TicketViews {
         }
     }
 
+    /** One measured value; {@code jobId} is the job that measured it (the ticket's own, or an evaluate or calibrate job). */
     public record MetricView(String dataset, String split, String name, double value,
-            Map<String, Object> conventions, Map<String, Object> details) {
+            Map<String, Object> conventions, Map<String, Object> details, UUID jobId) {
     }
 
     /** A downloadable artifact: its SHA-256 (also the download's ETag), size and where to get it. */
@@ -30,15 +31,17 @@ public final class TicketViews {
     }
 
     /**
-     * One ticket ({@code kind} imp, control-reinit, control-layer-permuted or control-global-permuted;
-     * a control's {@code parentTicketId} is the IMP ticket it controls for). {@code sparsity} = 1 −
-     * prunable.remaining / prunable.total; {@code allParameters} counts every parameter including
-     * those never pruned (biases, ignored layers).
+     * One ticket ({@code kind} imp, control-reinit, control-layer-permuted, control-global-permuted or
+     * calibrated; a control's {@code parentTicketId} is the IMP ticket it controls for, a calibrated
+     * ticket's the ticket it calibrates). {@code sparsity} = 1 − prunable.remaining / prunable.total;
+     * {@code allParameters} counts every parameter including those never pruned (biases, ignored
+     * layers). {@code calibration} (calibrated tickets only): method, fitted temperature, fit data
+     * and held-out NLL before and after.
      */
     public record Ticket(UUID id, UUID experimentId, UUID jobId, long seed, int level, UUID parentTicketId,
             double sparsity, WeightCount prunable, WeightCount allParameters, Map<String, WeightCount> layers,
             List<MetricView> metrics, Map<String, String> provenance, TicketArtifacts artifacts, Instant createdAt,
-            String kind) {
+            String kind, Map<String, Object> calibration) {
     }
 
     /** A ticket in a listing; the metrics are the test-split values when reported. */
@@ -54,7 +57,10 @@ public final class TicketViews {
             Double accuracy, Double ece, String kind) {
     }
 
-    /** {@code prune}: parent level to the level pruned from it; {@code control}: IMP ticket to a control of it. */
+    /**
+     * {@code prune}: parent level to the level pruned from it; {@code control}: IMP ticket to a control
+     * of it; {@code calibrate}: a ticket to a calibrated version of it.
+     */
     public record LineageEdge(UUID from, UUID to, String kind) {
     }
 

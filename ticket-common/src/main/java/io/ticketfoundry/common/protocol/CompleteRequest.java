@@ -1,7 +1,17 @@
 package io.ticketfoundry.common.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
 
+/**
+ * The end of a job: {@code ticket} is the ticket it made (IMP levels, controls, calibrations;
+ * null for an evaluate job), {@code metrics} are measurements of the job's input ticket (an
+ * evaluate job's scores, a calibration's "before" values), attached to that ticket.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record CompleteRequest(long fencingToken, TicketReport ticket) {
+public record CompleteRequest(long fencingToken, TicketReport ticket, List<MetricReport> metrics) {
+
+    public CompleteRequest(long fencingToken, TicketReport ticket) {
+        this(fencingToken, ticket, null);
+    }
 }

@@ -16,6 +16,9 @@ import java.util.UUID;
  * {@code checkpoint}, when set, is the latest epoch checkpoint an earlier attempt at the job recorded.
  * {@code dataset} says how to build the spec's dataset (a base name, a derived recipe or an
  * upload's files); an older API leaves it out and the spec's dataset is then a base name.
+ * An {@value #KIND_EVALUATE} or {@value #KIND_CALIBRATE} job works on the ticket {@code inputs}
+ * names, with {@code evaluate} or {@code calibrate} saying what to do; {@code datasets} describes
+ * the datasets those name besides the spec's own.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Lease(
@@ -32,16 +35,29 @@ public record Lease(
         JobInputs inputs,
         String control,
         JobCheckpoint checkpoint,
-        DatasetRef dataset) {
+        DatasetRef dataset,
+        EvaluateParams evaluate,
+        CalibrateParams calibrate,
+        java.util.List<DatasetRef> datasets) {
 
     public static final String KIND_IMP_LEVEL = "imp-level";
     public static final String KIND_CONTROL = "control";
+    public static final String KIND_EVALUATE = "evaluate";
+    public static final String KIND_CALIBRATE = "calibrate";
+
+    /** A training job's lease (IMP level or control): no evaluate or calibrate params. */
+    public Lease(UUID jobId, long fencingToken, String kind, int attempt, Instant leaseExpiresAt,
+            long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec,
+            JobInputs inputs, String control, JobCheckpoint checkpoint, DatasetRef dataset) {
+        this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level,
+                spec, inputs, control, checkpoint, dataset, null, null, null);
+    }
 
     /** A lease without a control, with nothing to resume from and a base dataset. */
     public Lease(UUID jobId, long fencingToken, String kind, int attempt, Instant leaseExpiresAt,
             long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec,
             JobInputs inputs) {
         this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level,
-                spec, inputs, null, null, null);
+                spec, inputs, null, null, null, null, null, null);
     }
 }

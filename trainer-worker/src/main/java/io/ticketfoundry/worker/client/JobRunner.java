@@ -17,7 +17,20 @@ import io.ticketfoundry.worker.lottery.LevelTask;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.ticketfoundry.common.protocol.CalibrateParams;
+import io.ticketfoundry.common.protocol.LayerDensity;
+import io.ticketfoundry.common.protocol.MetricReport;
+import io.ticketfoundry.worker.calibrate.TicketCalibration;
+import io.ticketfoundry.worker.evaluate.ModelEvaluator;
+import io.ticketfoundry.worker.evaluate.TicketEvaluation;
+import io.ticketfoundry.worker.evaluate.TrainedTicket;
+import io.ticketfoundry.worker.io.CheckpointFiles;
+import io.ticketfoundry.worker.lottery.Provenance;
+import io.ticketfoundry.worker.model.ParameterSpec;
+import io.ticketfoundry.worker.prune.Mask;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Comparator;
 import java.util.function.BooleanSupplier;
@@ -26,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one leased job to its end: fetch the inputs, train one IMP level while heartbeating,
- * upload the ticket's files, then complete, or fail (cancelled, retryable or not). Epoch
+ * Runs one leased job to its end: fetch the inputs, train one IMP level or control (or evaluate or
+ * calibrate a ticket) while heartbeating, upload the ticket's files, then complete, or fail
+ * (cancelled, retryable or not). Epoch
  * checkpoints of the level are uploaded and recorded as they come; a lease that carries one (an
  * earlier attempt died) resumes the level from it.
  */
@@ -54,8 +68,20 @@ public class JobRunner {
         this.shuttingDown = shuttingDown;
     }
 
+    /** The work of one job kind, up to and including its completion. */
+    @FunctionalInterface
+    private interface JobWork {
+        void run(Lease lease, Path jobDir, LeaseKeeper keeper) throws Exception;
+    }
+
     public void run(Lease lease) throws InterruptedException {
-        if (!Lease.KIND_IMP_LEVEL.equals(lease.kind()) && !Lease.KIND_CONTROL.equals(lease.kind())) {
+        JobWork work = switch (lease.kind() == null ? "" : lease.kind()) {
+            case Lease.KIND_IMP_LEVEL, Lease.KIND_CONTROL -> this::trainLevel;
+            case Lease.KIND_EVALUATE -> this::evaluate;
+            case Lease.KIND_CALIBRATE -> this::calibrate;
+            default -> null;
+        };
+        if (work == null) {
             failQuietly(lease, "this worker does not run jobs of kind " + lease.kind(), false, false);
             return;
         }
@@ -63,31 +89,8 @@ public class JobRunner {
         try (LeaseKeeper keeper = new LeaseKeeper(client, lease, onHeartbeat, shuttingDown)) {
             try {
                 Files.createDirectories(jobDir);
-                prepareDataset(lease);
-                LevelTask task = fetchInputs(lease, jobDir);
-                LevelOutcome outcome = levelRunner.run(task, new LevelListener() {
-                    @Override
-                    public void progress(io.ticketfoundry.common.protocol.Progress progress) {
-                        keeper.progress(progress);
-                    }
-
-                    @Override
-                    public boolean cancelRequested() {
-                        return keeper.shouldStop();
-                    }
-
-                    @Override
-                    public void checkpoint(Path file, int epoch, long step) {
-                        storeCheckpoint(lease, file, epoch, step);
-                    }
-                });
-                if (keeper.shouldStop()) {
-                    stopped(lease, keeper);
-                    return;
-                }
-                complete(lease, outcome);
-                log.info("Job {} (experiment {}, seed {}, level {}) completed", lease.jobId(), lease.experimentId(),
-                        lease.seed(), lease.level());
+                prepareDatasets(lease);
+                work.run(lease, jobDir, keeper);
             } catch (InterruptedException e) {
                 throw e;
             } catch (TrainingCancelledException e) {
@@ -105,6 +108,104 @@ public class JobRunner {
         } finally {
             deleteRecursively(jobDir);
         }
+    }
+
+    private void trainLevel(Lease lease, Path jobDir, LeaseKeeper keeper) throws Exception {
+        LevelTask task = fetchInputs(lease, jobDir);
+        LevelOutcome outcome = levelRunner.run(task, new LevelListener() {
+            @Override
+            public void progress(io.ticketfoundry.common.protocol.Progress progress) {
+                keeper.progress(progress);
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return keeper.shouldStop();
+            }
+
+            @Override
+            public void checkpoint(Path file, int epoch, long step) {
+                storeCheckpoint(lease, file, epoch, step);
+            }
+        });
+        if (keeper.shouldStop()) {
+            stopped(lease, keeper);
+            return;
+        }
+        complete(lease, outcome);
+        log.info("Job {} (experiment {}, seed {}, level {}) completed", lease.jobId(), lease.experimentId(),
+                lease.seed(), lease.level());
+    }
+
+    private void evaluate(Lease lease, Path jobDir, LeaseKeeper keeper) throws Exception {
+        if (lease.evaluate() == null || lease.evaluate().data() == null) {
+            throw new IllegalArgumentException("an evaluate job needs its data selection");
+        }
+        TrainedTicket ticket = fetchTicket(lease, jobDir);
+        List<MetricReport> metrics = new TicketEvaluation(levelRunner.datasets(),
+                new ModelEvaluator(levelRunner.evaluationBatchSize())).run(ticket, lease.evaluate());
+        if (keeper.shouldStop()) {
+            stopped(lease, keeper);
+            return;
+        }
+        client.complete(lease.jobId(), new CompleteRequest(lease.fencingToken(), null, metrics));
+        log.info("Job {} evaluated ticket {} on {} {}", lease.jobId(), lease.inputs().parentTicketId(),
+                metrics.get(0).dataset(), metrics.get(0).split());
+    }
+
+    private void calibrate(Lease lease, Path jobDir, LeaseKeeper keeper) throws Exception {
+        CalibrateParams params = lease.calibrate();
+        if (params == null || params.fit() == null || params.evaluate() == null) {
+            throw new IllegalArgumentException("a calibrate job needs its method, fit data and evaluation data");
+        }
+        TrainedTicket ticket = fetchTicket(lease, jobDir);
+        TicketCalibration.Outcome outcome = new TicketCalibration(levelRunner.datasets(),
+                new ModelEvaluator(levelRunner.evaluationBatchSize())).run(ticket, params);
+        if (keeper.shouldStop()) {
+            stopped(lease, keeper);
+            return;
+        }
+        Map<String, String> provenance = new LinkedHashMap<>(Provenance.environment(levelRunner.workerId()));
+        provenance.put("model", ticket.model().name());
+        provenance.put("dataset", ticket.spec().dataset());
+        provenance.put("calibratedFrom", lease.inputs().parentTicketId().toString());
+        provenance.put("fitData", levelRunner.datasets().contentDescription(params.fit().withDefaults(
+                ticket.spec().dataset()).dataset()));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("model", ticket.model().name());
+        metadata.put("kind", "trained");
+        metadata.put("calibration", "temperature " + outcome.calibration().get("temperature")
+                + " folded into the output layer");
+        Path weights = Files.createDirectories(jobDir.resolve("out")).resolve("calibrated.safetensors");
+        CheckpointFiles.writeWeights(outcome.calibratedWeights(), weights, metadata);
+        String trained = client.upload(lease.jobId(), lease.fencingToken(), weights).sha256();
+        Mask mask = ticket.mask();
+        Map<String, LayerDensity> layers = new LinkedHashMap<>();
+        for (ParameterSpec p : ticket.model().prunableParameters()) {
+            layers.put(p.name(), new LayerDensity(mask.total(p.name()), mask.remaining(p.name())));
+        }
+        long totalParameters = ticket.model().totalParameterCount();
+        JobInputs inputs = lease.inputs();
+        TicketReport report = new TicketReport(lease.level(), inputs.parentMaskSha256(), inputs.rewindSha256(), trained,
+                mask.total(), mask.remaining(), totalParameters, totalParameters - (mask.total() - mask.remaining()),
+                layers, outcome.after(), provenance, outcome.calibration());
+        client.complete(lease.jobId(), new CompleteRequest(lease.fencingToken(), report, outcome.before()));
+        log.info("Job {} calibrated ticket {}: T = {}", lease.jobId(), inputs.parentTicketId(),
+                outcome.calibration().get("temperature"));
+    }
+
+    /** Downloads the job's input ticket (trained weights and mask) and reads it. */
+    private TrainedTicket fetchTicket(Lease lease, Path jobDir) throws IOException, InterruptedException {
+        JobInputs inputs = lease.inputs();
+        if (inputs == null || inputs.parentWeightsSha256() == null || inputs.parentMaskSha256() == null) {
+            throw new IllegalArgumentException("a " + lease.kind() + " job needs its ticket's weights and mask");
+        }
+        Path inputDir = Files.createDirectories(jobDir.resolve("in"));
+        Path mask = inputDir.resolve("mask.safetensors");
+        Path weights = inputDir.resolve("trained.safetensors");
+        client.download(lease.jobId(), lease.fencingToken(), inputs.parentMaskSha256(), mask);
+        client.download(lease.jobId(), lease.fencingToken(), inputs.parentWeightsSha256(), weights);
+        return TrainedTicket.read(lease.spec(), levelRunner.datasets(), levelRunner.models(), weights, mask);
     }
 
     /** Uploads and records a checkpoint; a failure costs only the resume point, so it is logged, not thrown. */
@@ -125,8 +226,14 @@ public class JobRunner {
      * Makes the lease's derived or uploaded dataset loadable: an upload's files are downloaded once
      * into {@code <workDir>/datasets/<sha256>} (checked against their hash) and reused by later jobs.
      */
-    private void prepareDataset(Lease lease) throws IOException, InterruptedException {
-        DatasetRef ref = lease.dataset();
+    private void prepareDatasets(Lease lease) throws IOException, InterruptedException {
+        prepareDataset(lease, lease.dataset());
+        for (DatasetRef ref : lease.datasets() == null ? List.<DatasetRef>of() : lease.datasets()) {
+            prepareDataset(lease, ref);
+        }
+    }
+
+    private void prepareDataset(Lease lease, DatasetRef ref) throws IOException, InterruptedException {
         if (ref == null || DatasetRef.BASE.equals(ref.kind())) {
             return;
         }

@@ -9,6 +9,7 @@ import io.ticketfoundry.common.dataset.ClassBalancedSelection;
 import io.ticketfoundry.common.dataset.DatasetRecipe;
 import io.ticketfoundry.common.dataset.DatasetRef;
 import io.ticketfoundry.common.dataset.DatasetUpload;
+import io.ticketfoundry.common.protocol.DataSelection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -77,6 +78,35 @@ public final class DatasetLoader {
         DatasetInfo info = info(datasetId);
         RawImages images = raw(datasetId, split);
         return toEngine(parent, info, images, split);
+    }
+
+    /**
+     * The data of {@code selection} (a split or one class-balanced half of it), normalised with the
+     * statistics of {@code normalisedAs} (the dataset a model was trained on) and named by the
+     * selection's dataset and split label.
+     */
+    public InMemoryDataset load(NDManager parent, DataSelection selection, String normalisedAs) throws IOException {
+        DatasetInfo info = info(selection.dataset());
+        DatasetInfo normalisation = info(normalisedAs);
+        if (info.channels() != normalisation.channels()) {
+            throw new IllegalArgumentException("dataset " + selection.dataset() + " has " + info.channels()
+                    + " channels, " + normalisedAs + " " + normalisation.channels());
+        }
+        Split split = Split.of(selection.split());
+        RawImages images = raw(selection.dataset(), split);
+        if (selection.half() != null) {
+            int[] counts = ClassBalancedSelection.classCounts(images.labels(), info.numClasses());
+            for (int c = 0; c < counts.length; c++) {
+                counts[c] /= 2;
+            }
+            long seed = selection.seed() == null ? 0L : selection.seed();
+            ClassBalancedSelection.Partition halves = ClassBalancedSelection.partition(images.labels(),
+                    info.numClasses(), seed, counts, true);
+            images = images.select(DataSelection.HALF_A.equals(selection.half()) ? halves.taken() : halves.rest());
+        }
+        DatasetInfo named = new DatasetInfo(selection.dataset(), info.numClasses(), info.channels(), info.rows(),
+                info.columns(), normalisation.mean(), normalisation.std());
+        return toEngine(parent, named, images, split);
     }
 
     /** Classes, example shape and normalisation of a dataset. */

@@ -25,4 +25,14 @@ public enum Split {
     public String filePrefix() {
         return filePrefix;
     }
+
+    /** The split labelled {@code label} ({@code train}, {@code test}, {@code validation}). */
+    public static Split of(String label) {
+        for (Split split : values()) {
+            if (split.label.equals(label)) {
+                return split;
+            }
+        }
+        throw new IllegalArgumentException("unknown split \"" + label + "\"; expected train, test or validation");
+    }
 }

@@ -94,6 +94,18 @@ public final class LevelRunner {
         return new Builder();
     }
 
+    public ModelRegistry models() {
+        return models;
+    }
+
+    public int evaluationBatchSize() {
+        return evaluationBatchSize;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
     /** Where the datasets come from; the job runner registers a lease's derived and uploaded datasets here. */
     public DatasetLoader datasets() {
         return datasets;

@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.Properties;
 
 /** Where and with what a level ran: software versions, device, threads. */
-final class Provenance {
+public final class Provenance {
 
     static final String DEV_VERSION = "dev";
 
     private Provenance() {
     }
 
-    static Map<String, String> environment(String workerId) {
+    public static Map<String, String> environment(String workerId) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("workerId", workerId);
         values.put("platformVersion", platformVersion());

@@ -53,6 +53,31 @@ public interface ModelDefinition {
         return parameters().stream().mapToLong(ParameterSpec::size).sum();
     }
 
+    /** The output layer: a Linear layer's weight [K, d] and bias [K] producing the logits. */
+    record OutputLayer(String weight, String bias) {
+    }
+
+    /**
+     * The layer producing the logits: in every model here the last two parameters of the
+     * state_dict, a Linear weight [numClasses, d] and its bias [numClasses]. Dividing both by T
+     * divides the logits by T (temperature scaling folded into the weights).
+     */
+    default OutputLayer outputLayer() {
+        List<ParameterSpec> all = parameters();
+        if (all.size() >= 2) {
+            ParameterSpec weight = all.get(all.size() - 2);
+            ParameterSpec bias = all.get(all.size() - 1);
+            long[] w = weight.shape();
+            long[] b = bias.shape();
+            if (weight.kind() == ParameterSpec.Kind.WEIGHT && bias.kind() == ParameterSpec.Kind.BIAS && w.length == 2
+                    && w[0] == numClasses() && b.length == 1 && b[0] == numClasses()) {
+                return new OutputLayer(weight.name(), bias.name());
+            }
+        }
+        throw new IllegalStateException(name() + " does not end in a Linear layer with a bias of " + numClasses()
+                + " outputs");
+    }
+
     /** A fresh, uninitialised DJL block whose tensors are addressable by reference name. */
     Network newNetwork();
 
