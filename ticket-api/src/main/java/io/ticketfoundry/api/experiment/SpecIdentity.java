@@ -1,11 +1,13 @@
 package io.ticketfoundry.api.experiment;
 
 import io.ticketfoundry.common.spec.ExperimentSpec;
+import io.ticketfoundry.common.spec.ObjectiveSpec;
 import io.ticketfoundry.common.spec.PruningSpec;
 import java.util.List;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * From a submitted spec to what is stored and hashed: the resolved spec (every default filled,
@@ -39,8 +41,17 @@ public final class SpecIdentity {
         return JSON.valueToTree(spec);
     }
 
+    /**
+     * The tree a resolved spec is compared with: the default spec's, plus the objective fields
+     * whose default holds whatever the kind ({@link ObjectiveSpec#ADDED_FIELD_DEFAULTS}, e.g.
+     * {@code dropoutPlacement: hidden}), so a {@code vwcc} spec at that default keeps the hash it had
+     * before the field existed. The default spec itself ({@code basic}) has none of them.
+     */
     public static JsonNode defaultsTree() {
-        return tree(resolve(ExperimentSpec.defaults()));
+        ObjectNode tree = (ObjectNode) tree(resolve(ExperimentSpec.defaults()));
+        ObjectNode objective = (ObjectNode) tree.get("training").get("objective");
+        ObjectiveSpec.ADDED_FIELD_DEFAULTS.forEach(objective::put);
+        return tree;
     }
 
     /** The hash of a resolved spec against today's defaults. */

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -279,12 +280,8 @@ public final class SpecValidator {
                     + (model.get().otherInputShapes().isEmpty() ? "" : " or " + model.get().otherInputShapes()) + ")"));
         }
         checkTraining(spec.training(), root + ".training", problems);
-        ObjectiveSpec objective = spec.training().objective();
-        if (objective.stochasticPasses() && objective.dropout() != null && objective.dropout() > 0 && model.isPresent()
-                && !ModelCatalog.HIDDEN_DROPOUT_MODELS.contains(spec.model())) {
-            problems.add(new FieldProblem(root + ".training.objective.kind", objective.kind()
-                    + " needs dropout, and " + spec.model() + " has no hidden fully connected layer to put it after; use one of "
-                    + String.join(", ", new java.util.TreeSet<>(ModelCatalog.HIDDEN_DROPOUT_MODELS))));
+        if (model.isPresent()) {
+            checkDropoutSlots(spec.training().objective(), spec.model(), root + ".training.objective", problems);
         }
         checkPruning(spec.pruning(), model.orElse(null), root + ".pruning", problems);
         checkRewind(spec.rewind(), spec.training(), root + ".rewind", problems);
@@ -302,6 +299,33 @@ public final class SpecValidator {
             }
         }
         return problems;
+    }
+
+    /**
+     * {@code vwcc} and {@code lwcc-si} put their dropout in the model's dropout slots: with
+     * {@code hidden}, after the hidden activations of the fully connected part; with
+     * {@code hidden-and-conv}, also after its convolutional blocks, which that placement requires.
+     */
+    private static void checkDropoutSlots(ObjectiveSpec objective, String model, String path, List<FieldProblem> problems) {
+        if (!objective.stochasticPasses() || !ObjectiveSpec.DROPOUT_PLACEMENTS.contains(objective.dropoutPlacement())) {
+            return;
+        }
+        boolean hidden = ModelCatalog.HIDDEN_DROPOUT_MODELS.contains(model);
+        boolean conv = ModelCatalog.CONV_DROPOUT_MODELS.contains(model);
+        boolean dropout = objective.dropout() != null && objective.dropout() > 0;
+        if (objective.convDropout()) {
+            if (!conv) {
+                problems.add(new FieldProblem(path + ".dropoutPlacement", ObjectiveSpec.DROPOUT_HIDDEN_AND_CONV
+                        + " needs convolutional blocks, and " + model + " has none; use " + ObjectiveSpec.DROPOUT_HIDDEN
+                        + " or one of " + String.join(", ", new TreeSet<>(ModelCatalog.CONV_DROPOUT_MODELS))));
+            }
+        } else if (dropout && !hidden) {
+            problems.add(new FieldProblem(path + ".kind", objective.kind() + " needs dropout, and " + model
+                    + " has no hidden fully connected layer to put it after; use one of "
+                    + String.join(", ", new TreeSet<>(ModelCatalog.HIDDEN_DROPOUT_MODELS))
+                    + (conv ? ", or dropoutPlacement " + ObjectiveSpec.DROPOUT_HIDDEN_AND_CONV
+                            + " to put it after the convolutional blocks" : "")));
+        }
     }
 
     private static void checkTraining(TrainingSpec training, String path, List<FieldProblem> problems) {
@@ -349,6 +373,10 @@ public final class SpecValidator {
         }
         if (objective.dropout() != null && !(objective.dropout() >= 0 && objective.dropout() < 1)) {
             problems.add(new FieldProblem(path + ".dropout", "must be >= 0 and < 1"));
+        }
+        if (objective.dropoutPlacement() != null && !ObjectiveSpec.DROPOUT_PLACEMENTS.contains(objective.dropoutPlacement())) {
+            problems.add(new FieldProblem(path + ".dropoutPlacement",
+                    "must be one of " + String.join(", ", ObjectiveSpec.DROPOUT_PLACEMENTS)));
         }
         nonNegative(objective.lambda(), path + ".lambda", problems);
         nonNegative(objective.gammaD(), path + ".gammaD", problems);

@@ -129,7 +129,8 @@ class SpecHasherTest {
                 "{\"training\":{\"objective\":{\"kind\":\"mda\"}}}",
                 "{\"training\":{\"objective\":{\"kind\":\"nba\"}}}",
                 "{\"training\":{\"objective\":{\"kind\":\"label-smoothing\"}}}",
-                "{\"training\":{\"objective\":{\"kind\":\"focal\"}}}");
+                "{\"training\":{\"objective\":{\"kind\":\"focal\"}}}",
+                "{\"model\":\"lenet-5\",\"training\":{\"objective\":{\"kind\":\"vwcc\",\"dropoutPlacement\":\"hidden-and-conv\"}}}");
         Set<String> hashes = new HashSet<>();
         hashes.add(hash("{}"));
         for (String variant : variants) {
@@ -204,5 +205,39 @@ class SpecHasherTest {
         assertThat(hash("{\"training\":{\"objective\":{\"kind\":\"nba\",\"weighting\":\"batch-sum\"}}}"))
                 .isEqualTo(hash("{\"training\":{\"objective\":{\"kind\":\"nba\"}}}"))
                 .isNotEqualTo(hash("{\"training\":{\"objective\":{\"kind\":\"nba\",\"weighting\":\"batch-mean\"}}}"));
+    }
+
+    @Test
+    void theDefaultDropoutPlacementLeavesEveryStochasticPassHashAsItWasBeforeTheField() {
+        // the identities as they were before dropoutPlacement existed, written out by hand
+        String vwcc = "{\"training\":{\"objective\":{\"dropout\":0.2,\"kind\":\"vwcc\",\"passes\":5}}}";
+        String lwcc = "{\"training\":{\"objective\":{\"dropout\":0.2,\"kind\":\"lwcc-si\",\"lambda\":1,\"passes\":5}}}";
+        String lenet5Vwcc = "{\"model\":\"lenet-5\",\"training\":{\"objective\":{\"dropout\":0.1,\"kind\":\"vwcc\",\"passes\":3}}}";
+        assertThat(SpecHasher.canonical(SpecIdentity.identity(resolved("{\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}"))))
+                .isEqualTo(vwcc);
+        assertThat(hash("{\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}")).isEqualTo(SpecHasher.sha256(vwcc));
+        assertThat(hash("{\"training\":{\"objective\":{\"kind\":\"vwcc\",\"dropoutPlacement\":\"hidden\"}}}"))
+                .isEqualTo(SpecHasher.sha256(vwcc));
+        assertThat(hash("{\"training\":{\"objective\":{\"kind\":\"lwcc-si\"}}}")).isEqualTo(SpecHasher.sha256(lwcc));
+        assertThat(hash("{\"training\":{\"objective\":{\"kind\":\"lwcc-si\",\"dropoutPlacement\":\"hidden\"}}}"))
+                .isEqualTo(SpecHasher.sha256(lwcc));
+        assertThat(hash("{\"model\":\"lenet-5\",\"training\":{\"objective\":{\"kind\":\"vwcc\",\"passes\":3,\"dropout\":0.1}}}"))
+                .isEqualTo(SpecHasher.sha256(lenet5Vwcc));
+        // the resolved spec records the placement all the same
+        assertThat(resolved("{\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}").training().objective().dropoutPlacement())
+                .isEqualTo("hidden");
+        // every other spec keeps its hash too: the default spec, and the specs of the other kinds
+        assertThat(hash("{}")).isEqualTo(SpecHasher.sha256("{}"));
+        assertThat(SpecHasher.canonical(SpecIdentity.identity(resolved("{\"training\":{\"objective\":{\"kind\":\"mixup\"}}}"))))
+                .isEqualTo("{\"training\":{\"objective\":{\"alpha\":0.2,\"kind\":\"mixup\"}}}");
+        for (String json : SPECS) {
+            assertThat(SpecIdentity.identity(resolved(json)).toString()).as(json).doesNotContain("dropoutPlacement");
+        }
+
+        // asking for conv dropout is a different experiment, and the identity names it
+        String conv = "{\"model\":\"lenet-5\",\"training\":{\"objective\":{\"kind\":\"vwcc\",\"dropoutPlacement\":\"hidden-and-conv\"}}}";
+        assertThat(SpecHasher.canonical(SpecIdentity.identity(resolved(conv)))).isEqualTo("{\"model\":\"lenet-5\",\"training\":"
+                + "{\"objective\":{\"dropout\":0.2,\"dropoutPlacement\":\"hidden-and-conv\",\"kind\":\"vwcc\",\"passes\":5}}}");
+        assertThat(hash(conv)).isNotEqualTo(hash("{\"model\":\"lenet-5\",\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}"));
     }
 }

@@ -198,4 +198,47 @@ class SpecValidatorTest {
         assertThat(read("{\"model\":\"conv-2\",\"dataset\":\"cifar10\",\"training\":{\"objective\":{\"kind\":\"lwcc-si\"}}}")
                 .problems()).isEmpty();
     }
+
+    private static String objective(String model, String dataset, String objective) {
+        return "{\"model\":\"" + model + "\",\"dataset\":\"" + dataset + "\",\"training\":{\"objective\":" + objective + "}}";
+    }
+
+    @Test
+    void withHiddenAndConvModelsWithConvolutionalBlocksAcceptDropoutWithoutHiddenSlots() {
+        for (String model : new String[] {"vgg-11", "vgg-19", "resnet-20", "resnet-18", "resnet-18-imagenet-stem", "conv-6"}) {
+            assertThat(read(objective(model, "cifar10", "{\"kind\":\"vwcc\",\"dropoutPlacement\":\"hidden-and-conv\"}"))
+                    .problems()).as(model).isEmpty();
+            assertThat(read(objective(model, "cifar100",
+                    "{\"kind\":\"lwcc-si\",\"dropout\":0.1,\"dropoutPlacement\":\"hidden-and-conv\"}")).problems()).as(model).isEmpty();
+        }
+        assertThat(read(objective("lenet-5", "mnist", "{\"kind\":\"vwcc\",\"dropoutPlacement\":\"hidden-and-conv\"}"))
+                .problems()).isEmpty();
+        // the default placement is spelled out in the resolved spec
+        assertThat(read(objective("lenet-5", "mnist", "{\"kind\":\"vwcc\"}")).spec().withDefaults().training().objective()
+                .dropoutPlacement()).isEqualTo("hidden");
+        // with the default placement they still need hidden slots; the message names the way out
+        assertThat(read(objective("vgg-11", "cifar10", "{\"kind\":\"vwcc\",\"dropoutPlacement\":\"hidden\"}")).problems())
+                .singleElement().satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("spec.training.objective.kind");
+                    assertThat(p.message()).contains("vgg-11 has no hidden fully connected layer", "dropoutPlacement hidden-and-conv");
+                });
+        assertThat(read(objective("vgg-11", "cifar10", "{\"kind\":\"vwcc\",\"dropout\":0}")).problems()).isEmpty();
+    }
+
+    @Test
+    void dropoutPlacementProblemsNameTheField() {
+        assertThat(read(objective("vgg-11", "cifar10", "{\"kind\":\"vwcc\",\"dropoutPlacement\":\"conv\"}")).problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.training.objective.dropoutPlacement", "must be one of hidden, hidden-and-conv"));
+        assertThat(read(objective("lenet-300-100", "mnist", "{\"kind\":\"lwcc-si\",\"dropoutPlacement\":\"hidden-and-conv\"}"))
+                .problems()).singleElement().satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("spec.training.objective.dropoutPlacement");
+                    assertThat(p.message()).startsWith("hidden-and-conv needs convolutional blocks, and lenet-300-100 has none");
+                });
+        assertThat(read(objective("resnet-20", "cifar10", "{\"kind\":\"mixup\",\"dropoutPlacement\":\"hidden-and-conv\"}"))
+                .problems()).extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.training.objective.dropoutPlacement", "is not used by kind mixup"));
+        assertThat(read(objective("conv-2", "cifar10", "{\"kind\":\"vwcc\",\"dropoutPlacement\":3}")).problems())
+                .extracting(FieldProblem::field).containsExactly("spec.training.objective.dropoutPlacement");
+    }
 }

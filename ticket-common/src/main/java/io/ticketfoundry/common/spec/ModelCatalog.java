@@ -138,6 +138,16 @@ public final class ModelCatalog {
     public static final java.util.Set<String> HIDDEN_DROPOUT_MODELS = java.util.Set.of(
             LENET_300_100.name(), LENET_5.name(), CONV_2.name(), CONV_4.name(), CONV_6.name());
 
+    /**
+     * Models with convolutional dropout slots (after each convolutional block's activation; ResNets
+     * after each residual block's output activation), where {@code vwcc} and {@code lwcc-si} also
+     * put dropout with {@code dropoutPlacement: hidden-and-conv}; kept in step with the worker's
+     * model definitions by a worker test, as {@link #HIDDEN_DROPOUT_MODELS}.
+     */
+    public static final java.util.Set<String> CONV_DROPOUT_MODELS = java.util.Set.of(
+            LENET_5.name(), CONV_2.name(), CONV_4.name(), CONV_6.name(), VGG_11.name(), VGG_13.name(),
+            VGG_16.name(), VGG_19.name(), RESNET_20.name(), RESNET_18.name(), RESNET_18_IMAGENET_STEM.name());
+
     private static ModelInfo convNet(int depth) {
         List<String> tensors = new ArrayList<>();
         for (int i = 1; i <= depth; i++) {

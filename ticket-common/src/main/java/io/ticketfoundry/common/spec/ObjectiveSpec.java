@@ -19,6 +19,7 @@ public record ObjectiveSpec(
         Double alpha,
         Integer passes,
         Double dropout,
+        String dropoutPlacement,
         Double lambda,
         Double gammaD,
         Double gammaN,
@@ -47,14 +48,33 @@ public record ObjectiveSpec(
     public static final String WEIGHTING_BATCH_MEAN = "batch-mean";
     public static final List<String> WEIGHTINGS = List.of(WEIGHTING_BATCH_SUM, WEIGHTING_BATCH_MEAN);
 
+    /**
+     * Where {@code vwcc} and {@code lwcc-si} put their dropout. {@code hidden} (default): after each
+     * hidden activation of the fully connected part only, what these kinds did before the field
+     * existed. {@code hidden-and-conv}: there and after each convolutional block's activation
+     * (ResNets: after each residual block's output activation); positions per model in docs/models.md.
+     */
+    public static final String DROPOUT_HIDDEN = "hidden";
+    public static final String DROPOUT_HIDDEN_AND_CONV = "hidden-and-conv";
+    public static final List<String> DROPOUT_PLACEMENTS = List.of(DROPOUT_HIDDEN, DROPOUT_HIDDEN_AND_CONV);
+
+    /**
+     * Objective fields whose default the identity hash leaves out whatever the kind (ticket-api's
+     * SpecIdentity puts them into the default tree the hash compares with). For fields added to
+     * existing kinds, whose default is what those kinds ran before: an experiment that leaves such
+     * a field at its default keeps the hash it had before the field existed, although its resolved
+     * spec now spells the default out.
+     */
+    public static final Map<String, String> ADDED_FIELD_DEFAULTS = Map.of("dropoutPlacement", DROPOUT_HIDDEN);
+
     public static final List<String> KINDS = List.of(BASIC, MIXUP, VWCC, LWCC_SI, MDA, NBA, LABEL_SMOOTHING, FOCAL);
 
     /** The hyperparameters each kind reads. */
     public static final Map<String, Set<String>> FIELDS = Map.of(
             BASIC, Set.of(),
             MIXUP, Set.of("alpha"),
-            VWCC, Set.of("passes", "dropout"),
-            LWCC_SI, Set.of("passes", "dropout", "lambda"),
+            VWCC, Set.of("passes", "dropout", "dropoutPlacement"),
+            LWCC_SI, Set.of("passes", "dropout", "dropoutPlacement", "lambda"),
             MDA, Set.of("gammaD", "weighting"),
             NBA, Set.of("gammaN", "bins", "bandwidth", "binWeights", "weighting"),
             LABEL_SMOOTHING, Set.of("epsilon"),
@@ -79,7 +99,7 @@ public record ObjectiveSpec(
     }
 
     public static ObjectiveSpec of(String kind) {
-        return new ObjectiveSpec(kind, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new ObjectiveSpec(kind, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** NBA's default bin weights: 2 on the three lowest and three highest bins, 1 elsewhere. */
@@ -104,6 +124,7 @@ public record ObjectiveSpec(
                 fill(own, "alpha", alpha, DEFAULT_ALPHA),
                 own.contains("passes") && passes == null ? Integer.valueOf(DEFAULT_PASSES) : passes,
                 fill(own, "dropout", dropout, DEFAULT_DROPOUT),
+                own.contains("dropoutPlacement") && dropoutPlacement == null ? DROPOUT_HIDDEN : dropoutPlacement,
                 fill(own, "lambda", lambda, DEFAULT_LAMBDA),
                 fill(own, "gammaD", gammaD, DEFAULT_GAMMA_D),
                 fill(own, "gammaN", gammaN, DEFAULT_GAMMA_N),
@@ -126,11 +147,17 @@ public record ObjectiveSpec(
         return VWCC.equals(k) || LWCC_SI.equals(k);
     }
 
+    /** Whether the stochastic passes also drop out after convolutional blocks ({@code hidden-and-conv}). */
+    public boolean convDropout() {
+        return stochasticPasses() && DROPOUT_HIDDEN_AND_CONV.equals(dropoutPlacement);
+    }
+
     /** Names of the fields that are set but not read by this kind. */
     public List<String> foreignFields() {
         Set<String> own = FIELDS.getOrDefault(kind != null ? kind : BASIC, Set.of());
         List<String> foreign = new ArrayList<>();
-        Object[][] fields = {{"alpha", alpha}, {"passes", passes}, {"dropout", dropout}, {"lambda", lambda},
+        Object[][] fields = {{"alpha", alpha}, {"passes", passes}, {"dropout", dropout},
+            {"dropoutPlacement", dropoutPlacement}, {"lambda", lambda},
             {"gammaD", gammaD}, {"gammaN", gammaN}, {"bins", bins}, {"bandwidth", bandwidth},
             {"binWeights", binWeights}, {"epsilon", epsilon}, {"gamma", gamma}, {"weighting", weighting}};
         for (Object[] f : fields) {

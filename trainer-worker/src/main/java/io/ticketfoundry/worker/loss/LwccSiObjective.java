@@ -16,11 +16,18 @@ public final class LwccSiObjective implements TrainingObjective {
     private final int passes;
     private final double dropout;
     private final double lambda;
+    private final boolean convDropout;
 
     public LwccSiObjective(int passes, double dropout, double lambda) {
+        this(passes, dropout, lambda, false);
+    }
+
+    /** @param convDropout dropout in the convolutional slots too ({@code hidden-and-conv}) */
+    public LwccSiObjective(int passes, double dropout, double lambda, boolean convDropout) {
         this.passes = passes;
         this.dropout = dropout;
         this.lambda = lambda;
+        this.convDropout = convDropout;
     }
 
     @Override
@@ -36,6 +43,11 @@ public final class LwccSiObjective implements TrainingObjective {
     @Override
     public double dropout() {
         return dropout;
+    }
+
+    @Override
+    public boolean convDropout() {
+        return convDropout;
     }
 
     /** β_i [N] of mean probabilities [N, K] and labels [N], without gradient. */

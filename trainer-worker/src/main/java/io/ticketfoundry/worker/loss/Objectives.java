@@ -8,11 +8,18 @@ public final class Objectives {
     private Objectives() {
     }
 
-    /** The kind and its filled hyperparameters, e.g. {@code vwcc passes=5 dropout=0.2}. */
+    /**
+     * The kind and its filled hyperparameters, e.g. {@code vwcc passes=5 dropout=0.2}; the dropout
+     * placement only when it is not the default {@code hidden}
+     * ({@code vwcc passes=5 dropout=0.2 dropoutPlacement=hidden-and-conv}), so the provenance of a
+     * run at the default reads as it did before the field existed.
+     */
     public static String describe(ObjectiveSpec spec) {
         ObjectiveSpec s = (spec == null ? ObjectiveSpec.defaults() : spec).withDefaults();
         StringBuilder out = new StringBuilder(s.kind());
-        Object[][] fields = {{"alpha", s.alpha()}, {"passes", s.passes()}, {"dropout", s.dropout()}, {"lambda", s.lambda()},
+        String placement = ObjectiveSpec.DROPOUT_HIDDEN.equals(s.dropoutPlacement()) ? null : s.dropoutPlacement();
+        Object[][] fields = {{"alpha", s.alpha()}, {"passes", s.passes()}, {"dropout", s.dropout()},
+            {"dropoutPlacement", placement}, {"lambda", s.lambda()},
             {"gammaD", s.gammaD()}, {"gammaN", s.gammaN()}, {"bins", s.bins()}, {"bandwidth", s.bandwidth()},
             {"binWeights", s.binWeights()}, {"epsilon", s.epsilon()}, {"gamma", s.gamma()}};
         for (Object[] f : fields) {
@@ -28,8 +35,8 @@ public final class Objectives {
         return switch (s.kind()) {
             case ObjectiveSpec.BASIC -> new BasicObjective();
             case ObjectiveSpec.MIXUP -> new MixupObjective(s.alpha());
-            case ObjectiveSpec.VWCC -> new VwccObjective(s.passes(), s.dropout());
-            case ObjectiveSpec.LWCC_SI -> new LwccSiObjective(s.passes(), s.dropout(), s.lambda());
+            case ObjectiveSpec.VWCC -> new VwccObjective(s.passes(), s.dropout(), s.convDropout());
+            case ObjectiveSpec.LWCC_SI -> new LwccSiObjective(s.passes(), s.dropout(), s.lambda(), s.convDropout());
             case ObjectiveSpec.MDA -> new MdaObjective(s.gammaD(), ObjectiveSpec.WEIGHTING_BATCH_SUM.equals(s.weighting()));
             case ObjectiveSpec.NBA -> new NbaObjective(s.gammaN(), s.bins(), s.bandwidth(), s.binWeights(),
                     ObjectiveSpec.WEIGHTING_BATCH_SUM.equals(s.weighting()));

@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDList;
 /**
  * What the training loop minimises. Per step the loop asks {@link #prepare} for the batch to feed
  * (mixup mixes it; the others pass it through), runs {@link #passes()} forward passes of it (with
- * the network's hidden dropout active, reseeded per pass, when {@link #dropout()} is above 0) and
+ * the network's hidden dropout active, and its convolutional dropout if {@link #convDropout()},
+ * reseeded per pass, when {@link #dropout()} is above 0) and
  * hands all their logits to {@link #loss}, which returns the scalar mean loss of the batch.
  */
 public interface TrainingObjective {
@@ -22,6 +23,14 @@ public interface TrainingObjective {
     /** Rate of the network's hidden dropout while training; 0 for none. */
     default double dropout() {
         return 0;
+    }
+
+    /**
+     * Whether the convolutional dropout slots get dropout of rate {@link #dropout()} too
+     * ({@code dropoutPlacement: hidden-and-conv}).
+     */
+    default boolean convDropout() {
+        return false;
     }
 
     /**

@@ -15,10 +15,17 @@ public final class VwccObjective implements TrainingObjective {
 
     private final int passes;
     private final double dropout;
+    private final boolean convDropout;
 
     public VwccObjective(int passes, double dropout) {
+        this(passes, dropout, false);
+    }
+
+    /** @param convDropout dropout in the convolutional slots too ({@code hidden-and-conv}) */
+    public VwccObjective(int passes, double dropout, boolean convDropout) {
         this.passes = passes;
         this.dropout = dropout;
+        this.convDropout = convDropout;
     }
 
     @Override
@@ -34,6 +41,11 @@ public final class VwccObjective implements TrainingObjective {
     @Override
     public double dropout() {
         return dropout;
+    }
+
+    @Override
+    public boolean convDropout() {
+        return convDropout;
     }
 
     /** α_i [N] of the passes' probabilities, without gradient. */

@@ -78,6 +78,13 @@ final class BlockLayers implements Layers {
     }
 
     @Override
+    public void convDropout() {
+        if (dropout.rate() > 0 && dropout.convBlocks()) {
+            block.add(new SeededDropout(dropout));
+        }
+    }
+
+    @Override
     public void maxPool(int kernel, int stride, int padding) {
         block.add(Pool.maxPool2dBlock(new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding)));
     }

@@ -30,8 +30,10 @@ public final class ConvNet extends LayeredModel {
             int width = WIDTHS[b];
             l.conv("conv" + conv++, in, width, 3, 1, 1, true);
             l.relu();
+            l.convDropout();
             l.conv("conv" + conv++, width, width, 3, 1, 1, true);
             l.relu();
+            l.convDropout();
             l.maxPool(2, 2, 0);
             in = width;
         }

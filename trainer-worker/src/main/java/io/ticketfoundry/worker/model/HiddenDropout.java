@@ -3,27 +3,44 @@ package io.ticketfoundry.worker.model;
 import java.util.SplittableRandom;
 
 /**
- * The dropout of a network's hidden dropout slots ({@link Layers#hiddenDropout()}): its rate and
- * the seed of the current forward pass. The training loop reseeds it before every pass from the
- * run's coordinates, so masks never come from the engine's global random state. With rate 0 the
- * network has no dropout blocks at all; dropout acts only in training-mode forward passes.
+ * The dropout of a network's dropout slots: its rate, whether the convolutional slots
+ * ({@link Layers#convDropout()}) take part besides the hidden ones ({@link Layers#hiddenDropout()}),
+ * and the seed of the current forward pass. The training loop reseeds it before every pass from
+ * the run's coordinates, so masks never come from the engine's global random state; the slots
+ * draw their masks from that one stream in forward order. With rate 0 the network has no dropout
+ * blocks at all; dropout acts only in training-mode forward passes.
  */
 public final class HiddenDropout {
 
     public static final HiddenDropout NONE = new HiddenDropout(0);
 
     private final double rate;
+    private final boolean convBlocks;
     private SplittableRandom random = new SplittableRandom(0);
 
+    /** Dropout in the hidden slots only (the {@code hidden} placement). */
     public HiddenDropout(double rate) {
+        this(rate, false);
+    }
+
+    /**
+     * @param convBlocks also in the convolutional slots (the {@code hidden-and-conv} placement)
+     */
+    public HiddenDropout(double rate, boolean convBlocks) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1)");
         }
         this.rate = rate;
+        this.convBlocks = convBlocks;
     }
 
     public double rate() {
         return rate;
+    }
+
+    /** Whether the convolutional slots have dropout too. */
+    public boolean convBlocks() {
+        return convBlocks;
     }
 
     /** Starts the masks of one forward pass. */

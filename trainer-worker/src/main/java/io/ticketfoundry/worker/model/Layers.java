@@ -23,10 +23,20 @@ public interface Layers {
 
     /**
      * A hidden dropout slot, declared after each hidden activation of the fully connected part
-     * (none in convolutional blocks). It holds no tensors; the block has a dropout there only when
-     * built with a rate above 0 (objectives with stochastic forward passes), active in training only.
+     * (convolutional blocks have {@link #convDropout()} slots instead). It holds no tensors; the
+     * block has a dropout there only when built with a rate above 0 (objectives with stochastic
+     * forward passes), active in training only.
      */
     void hiddenDropout();
+
+    /**
+     * A convolutional dropout slot, declared right after the activation that ends a convolutional
+     * block: after a convolution's ReLU (before a max pool that follows it), after a conv-BN-ReLU
+     * module's ReLU, and after the {@code relu(main + shortcut)} of a residual block (never inside
+     * the block or after a ResNet stem). It holds no tensors; the block has a dropout there only
+     * when built with a rate above 0 and the {@code hidden-and-conv} placement.
+     */
+    void convDropout();
 
     /** {@code nn.MaxPool2d(kernel, stride, padding)}. */
     void maxPool(int kernel, int stride, int padding);

@@ -20,9 +20,11 @@ public final class LeNet5 extends LayeredModel {
     protected void define(Layers l) {
         l.conv("conv1", 1, 6, 5, 1, 2, true);
         l.relu();
+        l.convDropout();
         l.maxPool(2, 2, 0);
         l.conv("conv2", 6, 16, 5, 1, 0, true);
         l.relu();
+        l.convDropout();
         l.maxPool(2, 2, 0);
         l.flatten();
         l.linear("fc1", 16 * 5 * 5, 120);

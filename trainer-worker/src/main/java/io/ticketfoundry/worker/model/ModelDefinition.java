@@ -83,11 +83,13 @@ public interface ModelDefinition {
 
     /**
      * As {@link #newNetwork()}, with dropout of the given rate in the model's hidden dropout slots
-     * (see {@link Layers#hiddenDropout()}); models without slots train without dropout.
+     * (see {@link Layers#hiddenDropout()}) and, if {@link HiddenDropout#convBlocks()}, in its
+     * convolutional ones ({@link Layers#convDropout()}); a model without slots of a kind has no
+     * dropout there. No tensor is added: the state_dict stays the model's.
      */
     default Network newNetwork(HiddenDropout dropout) {
         if (dropout.rate() > 0) {
-            throw new UnsupportedOperationException(name() + " has no hidden dropout slots");
+            throw new UnsupportedOperationException(name() + " has no dropout slots");
         }
         return newNetwork();
     }

@@ -60,6 +60,7 @@ public final class ResNet18 extends LayeredModel {
                     shortcut.conv(p + ".downsample.0", fIn, out, 1, stride, 0, false);
                     shortcut.batchNorm(p + ".downsample.1", out);
                 } : null);
+                l.convDropout();
                 in = out;
             }
         }

@@ -45,6 +45,7 @@ public final class ResNet20 extends LayeredModel {
                     shortcut.conv(p + ".shortcut.0", fIn, out, 1, 2, 0, false);
                     shortcut.batchNorm(p + ".shortcut.1", out);
                 } : null);
+                l.convDropout();
                 in = out;
             }
         }

@@ -45,6 +45,10 @@ final class StateDictLayers implements Layers {
     }
 
     @Override
+    public void convDropout() {
+    }
+
+    @Override
     public void maxPool(int kernel, int stride, int padding) {
     }
 

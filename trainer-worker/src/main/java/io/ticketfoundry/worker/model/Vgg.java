@@ -39,6 +39,7 @@ public final class Vgg extends LayeredModel {
                 l.conv("layers." + i + ".conv", in, spec, 3, 1, 1, true);
                 l.batchNorm("layers." + i + ".bn", spec);
                 l.relu();
+                l.convDropout();
                 in = spec;
             }
         }

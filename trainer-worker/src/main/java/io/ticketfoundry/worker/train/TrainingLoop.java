@@ -122,7 +122,8 @@ public final class TrainingLoop {
                 ai.djl.pytorch.jni.JniUtils.setGradMode(false);
             }
             TrainingObjective objective = Objectives.of(training.objective());
-            HiddenDropout dropout = objective.dropout() > 0 ? new HiddenDropout(objective.dropout()) : HiddenDropout.NONE;
+            HiddenDropout dropout = objective.dropout() > 0
+                    ? new HiddenDropout(objective.dropout(), objective.convDropout()) : HiddenDropout.NONE;
             Network network = dropout.rate() > 0 ? model.newNetwork(dropout) : model.newNetwork();
             djlModel.setBlock(network.block());
             // One device: by default DJL would take every GPU, and this loop does not split batches.

@@ -264,20 +264,28 @@ class ClassificationMetricsTest {
     }
 
     @Test
-    void topFiveIsReportedOnlyForMoreThanFiveClassesAndBreaksTiesByClassIndex() {
+    void topFiveIsReportedOnlyForMoreThanTenClassesAndBreaksTiesByClassIndex() {
+        assertThat(ClassificationMetrics.TOP5_MIN_CLASSES_EXCLUSIVE).isEqualTo(10);
         assertThat(ClassificationMetrics.compute(toy, 3, toyLabels, 15, "d", "test"))
                 .extracting(MetricReport::name).doesNotContain("accuracy-top5");
-        assertThat(ClassificationMetrics.compute(new float[] {1, 2, 3, 4, 5}, 5, new int[] {0}, 15, "d", "test"))
+        assertThat(ClassificationMetrics.compute(new float[] {1, 2, 3, 4, 5, 6, 7}, 7, new int[] {0}, 15, "d", "test"))
                 .extracting(MetricReport::name).doesNotContain("accuracy-top5");
+        // K = 10 (MNIST, CIFAR-10) is not above the threshold: science.md's "top-5 where K > 10"
+        float[] ten = new float[20];
+        ten[3] = 1;
+        ten[10 + 7] = 1;
+        assertThat(ClassificationMetrics.compute(ten, 10, new int[] {3, 0}, 15, "d", "test"))
+                .extracting(MetricReport::name).containsExactly("accuracy", "ece", "nll", "brier", "sce", "per-class-accuracy");
 
         float[] x = {
-            5, 4, 3, 2, 1, 0, -1, // label 4: fifth -> top-5 hit
-            5, 4, 3, 2, 1, 0, -1, // label 5: sixth -> miss
-            0, 0, 0, 0, 0, 0, 0,  // label 5: all tied, five lower indices rank first -> miss
-            0, 0, 0, 0, 0, 0, 0,  // label 4: all tied, fifth -> hit
-            0, 0, 0, 0, 0, 0, 1,  // label 6: first -> hit, also top-1
+            9, 8, 7, 6, 5, 4, 3, 2, 1, 0, -1, // label 4: fifth -> top-5 hit
+            9, 8, 7, 6, 5, 4, 3, 2, 1, 0, -1, // label 5: sixth -> miss
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // label 5: all tied, five lower indices rank first -> miss
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // label 4: all tied, fifth -> hit
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,  // label 10: first -> hit, also top-1
         };
-        List<MetricReport> reports = ClassificationMetrics.compute(x, 7, new int[] {4, 5, 5, 4, 6}, 15, "d", "test");
+        List<MetricReport> reports = ClassificationMetrics.compute(x, 11, new int[] {4, 5, 5, 4, 10}, 15, "d", "test");
+        assertThat(reports).extracting(MetricReport::name).contains("accuracy-top5");
         MetricReport top5 = named(reports, "accuracy-top5");
         assertThat(top5.value()).isCloseTo(0.6, within(TOL));
         assertThat(top5.conventions()).containsEntry("k", 5);

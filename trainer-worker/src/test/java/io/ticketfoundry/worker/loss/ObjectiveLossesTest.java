@@ -267,6 +267,19 @@ class ObjectiveLossesTest {
         assertThat(vwcc.dropout()).isEqualTo(0.2);
         assertThat(Objectives.of(ObjectiveSpec.of("lwcc-si")).passes()).isEqualTo(5);
         assertThat(Objectives.describe(ObjectiveSpec.of("lwcc-si"))).isEqualTo("lwcc-si passes=5 dropout=0.2 lambda=1.0");
+        assertThat(vwcc.convDropout()).isFalse();
+        ObjectiveSpec conv = new ObjectiveSpec("vwcc", null, null, null, "hidden-and-conv", null, null, null, null, null,
+                null, null, null, null);
+        assertThat(Objectives.of(conv).convDropout()).isTrue();
+        assertThat(Objectives.describe(conv)).isEqualTo("vwcc passes=5 dropout=0.2 dropoutPlacement=hidden-and-conv");
+        ObjectiveSpec lwccConv = new ObjectiveSpec("lwcc-si", null, 3, 0.1, "hidden-and-conv", null, null, null, null, null,
+                null, null, null, null);
+        assertThat(Objectives.of(lwccConv).convDropout()).isTrue();
+        assertThat(Objectives.describe(lwccConv)).isEqualTo("lwcc-si passes=3 dropout=0.1 dropoutPlacement=hidden-and-conv lambda=1.0");
+        ObjectiveSpec spelledOut = new ObjectiveSpec("vwcc", null, null, null, "hidden", null, null, null, null, null,
+                null, null, null, null);
+        assertThat(Objectives.describe(spelledOut)).isEqualTo("vwcc passes=5 dropout=0.2");
+        assertThat(Objectives.of(spelledOut).convDropout()).isFalse();
         assertThat(Objectives.describe(null)).isEqualTo("basic");
         for (String kind : ObjectiveSpec.KINDS) {
             assertThat(Objectives.of(ObjectiveSpec.of(kind)).kind()).isEqualTo(kind);

@@ -98,7 +98,7 @@ class LevelRunnerTest {
         assertThat(zero.remainingTotal()).isEqualTo(266_610);
         assertThat(zero.trainingSteps()).isEqualTo(20);
         assertThat(CheckpointFiles.readMask(zero.maskPath(), LENET)).isEqualTo(Mask.allOnes(LENET));
-        assertThat(zero.metrics()).extracting(MetricReport::name).containsExactly("accuracy", "ece", "nll", "brier", "accuracy-top5", "sce",
+        assertThat(zero.metrics()).extracting(MetricReport::name).containsExactly("accuracy", "ece", "nll", "brier", "sce",
                 "per-class-accuracy");
         assertThat(zero.metrics()).allSatisfy(m -> {
             assertThat(m.dataset()).isEqualTo("mnist");
