@@ -59,6 +59,7 @@ public final class MetricCurvesChart {
             valueAxis.setAutoRangeIncludesZero(false);
             XYPlot subplot = new XYPlot(dataset, null, valueAxis, renderer(panel.series().size()));
             ReliabilityChart.style(subplot);
+            subplot.setNoDataMessage("no " + panel.axisLabel() + " values");
             plot.add(subplot, 1);
         }
         axis.fit(min, max);

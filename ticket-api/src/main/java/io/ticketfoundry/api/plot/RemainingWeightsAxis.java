@@ -24,7 +24,21 @@ final class RemainingWeightsAxis extends LogAxis {
 
     static final String LABEL = "Remaining weights (%, log scale, sparser to the right)";
 
-    private static final double[] TICKS = {0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5, 10, 20, 30, 50, 100};
+    private static final double[] COARSE = {0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5, 10, 20, 30, 50, 100};
+    /** 1 to 9 of each decade, for a range too narrow to show three of {@link #COARSE}. */
+    private static final double[] FINE = fine();
+
+    private static double[] fine() {
+        double[] ticks = new double[9 * 4 + 1];
+        int i = 0;
+        for (int exponent = -2; exponent <= 1; exponent++) {
+            for (int m = 1; m <= 9; m++) {
+                ticks[i++] = Double.parseDouble(m + "e" + exponent); // exact decimal, unlike m * 10^exponent
+            }
+        }
+        ticks[i] = 100;
+        return ticks;
+    }
 
     RemainingWeightsAxis() {
         super(LABEL);
@@ -49,8 +63,13 @@ final class RemainingWeightsAxis extends LogAxis {
         boolean horizontal = RectangleEdge.isTopOrBottom(edge);
         TextAnchor anchor = !horizontal ? TextAnchor.CENTER_RIGHT
                 : edge == RectangleEdge.TOP ? TextAnchor.BOTTOM_CENTER : TextAnchor.TOP_CENTER;
+        List<ValueTick> ticks = ticks(COARSE, range, format, anchor);
+        return ticks.size() >= 3 ? ticks : ticks(FINE, range, format, anchor);
+    }
+
+    private static List<ValueTick> ticks(double[] values, Range range, DecimalFormat format, TextAnchor anchor) {
         List<ValueTick> ticks = new ArrayList<>();
-        for (double tick : TICKS) {
+        for (double tick : values) {
             if (range.contains(tick)) {
                 ticks.add(new NumberTick(TickType.MAJOR, tick, format.format(tick), anchor, TextAnchor.CENTER, 0.0));
             }

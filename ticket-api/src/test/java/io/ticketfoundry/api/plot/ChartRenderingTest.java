@@ -106,6 +106,17 @@ class ChartRenderingTest {
     }
 
     @Test
+    void aNarrowRangeGetsFinerTicks() throws Exception {
+        MetricFigure narrow = new MetricFigure("two levels", null, List.of("x (basic), 2 seeds"),
+                List.of(new MetricFigure.Panel("accuracy", List.of(List.of(new MetricFigure.Point(100, 0.9, 0.01),
+                        new MetricFigure.Point(80, 0.91, 0.02)))), new MetricFigure.Panel("Brier", List.of(List.of()))));
+        byte[] svg = ChartImages.render(MetricCurvesChart.create(narrow), ImageFormat.SVG, new ImageSize(600, 500));
+        keep("narrow.svg", svg);
+        keep("narrow.png", ChartImages.render(MetricCurvesChart.create(narrow), ImageFormat.PNG, new ImageSize(600, 500)));
+        assertThat(parse(svg).getDocumentElement().getTextContent()).contains("708090100").contains("no Brier values");
+    }
+
+    @Test
     void anEmptyFigureStillRenders() throws Exception {
         MetricFigure empty = new MetricFigure("nothing yet", null, List.of("x (basic), 0 seeds"),
                 List.of(new MetricFigure.Panel("accuracy", List.of(List.of()))));
