@@ -18,9 +18,7 @@ import io.ticketfoundry.common.spec.PruningSpec;
 import io.ticketfoundry.common.spec.TrainingSpec;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -329,6 +327,45 @@ class ComparisonApiTest extends QueueTestBase {
         assertThat(controls.get("experiments").get(0).get("seeds").size()).isZero();
     }
 
+    /** A calibrated ticket of {@code parent} (as the coming calibrate flow will record it) with one test accuracy. */
+    private UUID calibrated(UUID parent, double accuracy, int secondsLater) {
+        UUID job = evaluation(parent, "mnist", "unused", "accuracy", 0, 0);
+        jdbc.sql("UPDATE job SET kind = 'calibrate' WHERE id = :job").param("job", job).update();
+        UUID ticket = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO ticket (id, experiment_id, seed, level, parent_ticket_id, job_id, mask_sha256, rewind_sha256,
+                                    trained_sha256, prunable_weights, remaining_prunable, total_parameters, remaining_total,
+                                    layers, provenance, kind, calibration, created_at)
+                SELECT :id, experiment_id, seed, level, id, :job, mask_sha256, rewind_sha256, trained_sha256,
+                       prunable_weights, remaining_prunable, total_parameters, remaining_total, layers, provenance,
+                       'calibrated', '{"method":"temperature"}'::jsonb, now() + make_interval(secs => :later)
+                FROM ticket WHERE id = :parent""")
+                .param("id", ticket).param("job", job).param("later", secondsLater).param("parent", parent).update();
+        jdbc.sql("""
+                INSERT INTO metric (ticket_id, job_id, dataset, split, name, value)
+                VALUES (:ticket, :job, 'mnist', 'test', 'accuracy', :value)""")
+                .param("ticket", ticket).param("job", job).param("value", accuracy).update();
+        return ticket;
+    }
+
+    @Test
+    void calibratedTicketsCountOncePerSeedTheMostRecentStandingForIt() {
+        calibrated(tickets.get(key(true, 0, 1)), 0.81, 1);
+        UUID newest = calibrated(tickets.get(key(true, 0, 1)), 0.86, 2);
+        calibrated(tickets.get(key(true, 1, 1)), 0.90, 1);
+        JsonNode comparison = compare("experiments=" + experimentA + "&metrics=accuracy&ticketKind=calibrated");
+        assertThat(comparison.get("levels").size()).isEqualTo(1);
+        assertThat(comparison.get("levels").get(0).get("level").asInt()).as("the level of the calibrated ticket").isEqualTo(1);
+        JsonNode cell = comparison.get("levels").get(0).get("experiments").get(0);
+        assertThat(cell.get("tickets").asInt()).isEqualTo(2);
+        JsonNode accuracy = cell.get("metrics").get("accuracy");
+        assertThat(values(accuracy)).containsExactly(0.86, 0.90);
+        assertThat(accuracy.get("values").get(0).get("ticketId").asString()).isEqualTo(newest.toString());
+        assertThat(accuracy.get("mean").asDouble()).isCloseTo(0.88, within(1e-12));
+        assertThat(accuracy.get("std").asDouble()).isCloseTo(Math.sqrt(0.0008), within(1e-12));
+        assertThat(comparison.get("experiments").get(0).get("seeds").toString()).isEqualTo("[0,1]");
+    }
+
     @Test
     void badParametersAre400ProblemsNamingTheField() {
         String a = experimentA.toString();
@@ -496,10 +533,5 @@ class ComparisonApiTest extends QueueTestBase {
         org.w3c.dom.Document document = parse(svg);
         assertThat(document.getDocumentElement().getLocalName()).isEqualTo("svg");
         return document.getDocumentElement().getTextContent();
-    }
-
-    @SuppressWarnings("unused")
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
