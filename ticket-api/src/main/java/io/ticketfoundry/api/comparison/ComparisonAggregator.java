@@ -1,10 +1,10 @@
 package io.ticketfoundry.api.comparison;
 
-import io.ticketfoundry.api.comparison.ComparisonViews.Cell;
+import io.ticketfoundry.api.comparison.ComparisonViews.ComparisonCell;
 import io.ticketfoundry.api.comparison.ComparisonViews.Comparison;
-import io.ticketfoundry.api.comparison.ComparisonViews.ExperimentInfo;
-import io.ticketfoundry.api.comparison.ComparisonViews.LevelRow;
-import io.ticketfoundry.api.comparison.ComparisonViews.MetricStat;
+import io.ticketfoundry.api.comparison.ComparisonViews.ComparisonExperiment;
+import io.ticketfoundry.api.comparison.ComparisonViews.ComparisonLevel;
+import io.ticketfoundry.api.comparison.ComparisonViews.MetricOverSeeds;
 import io.ticketfoundry.api.comparison.ComparisonViews.SeedValue;
 import io.ticketfoundry.api.metric.MetricSelection.TicketValue;
 import java.util.ArrayList;
@@ -42,32 +42,32 @@ final class ComparisonAggregator {
             levels.add(row.level());
         }
 
-        List<ExperimentInfo> infos = new ArrayList<>();
+        List<ComparisonExperiment> infos = new ArrayList<>();
         for (ComparedExperiment experiment : experiments) {
             TreeSet<Long> seeds = new TreeSet<>();
             byExperiment.getOrDefault(experiment.id(), new TreeMap<>()).values()
                     .forEach(tickets -> tickets.values().forEach(ticketRows -> seeds.add(ticketRows.get(0).seed())));
-            infos.add(new ExperimentInfo(experiment.id(), experiment.name(), experiment.objective(), experiment.label(),
+            infos.add(new ComparisonExperiment(experiment.id(), experiment.name(), experiment.objective(), experiment.label(),
                     query.dataset() != null ? query.dataset() : experiment.dataset(), query.split(), List.copyOf(seeds)));
         }
 
-        List<LevelRow> levelRows = new ArrayList<>();
+        List<ComparisonLevel> levelRows = new ArrayList<>();
         for (int level : levels) {
-            List<Cell> cells = new ArrayList<>();
+            List<ComparisonCell> cells = new ArrayList<>();
             for (ComparedExperiment experiment : experiments) {
                 Map<UUID, List<TicketValue>> tickets =
                         byExperiment.getOrDefault(experiment.id(), new TreeMap<>()).getOrDefault(level, Map.of());
                 cells.add(cell(experiment.id(), tickets, query.metrics()));
             }
-            levelRows.add(new LevelRow(level, cells));
+            levelRows.add(new ComparisonLevel(level, cells));
         }
         return new Comparison(query.metrics(), query.dataset(), query.split(), query.ticketKind(),
                 ComparisonViews.STD_CONVENTION, infos, levelRows);
     }
 
-    private static Cell cell(UUID experimentId, Map<UUID, List<TicketValue>> tickets, List<String> metrics) {
+    private static ComparisonCell cell(UUID experimentId, Map<UUID, List<TicketValue>> tickets, List<String> metrics) {
         List<Double> fractions = tickets.values().stream().map(rows -> rows.get(0).remainingFraction()).toList();
-        Map<String, MetricStat> stats = new LinkedHashMap<>();
+        Map<String, MetricOverSeeds> stats = new LinkedHashMap<>();
         for (String metric : metrics) {
             List<SeedValue> values = tickets.values().stream()
                     .flatMap(List::stream)
@@ -77,12 +77,12 @@ final class ComparisonAggregator {
                     .toList();
             stats.put(metric, stat(values));
         }
-        return new Cell(experimentId, tickets.size(), mean(fractions), stats);
+        return new ComparisonCell(experimentId, tickets.size(), mean(fractions), stats);
     }
 
-    static MetricStat stat(List<SeedValue> values) {
+    static MetricOverSeeds stat(List<SeedValue> values) {
         List<Double> numbers = values.stream().map(SeedValue::value).toList();
-        return new MetricStat(mean(numbers), sampleStd(numbers), numbers.size(), values);
+        return new MetricOverSeeds(mean(numbers), sampleStd(numbers), numbers.size(), values);
     }
 
     /** The arithmetic mean; null for no values. */

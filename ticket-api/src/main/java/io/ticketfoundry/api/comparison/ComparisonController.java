@@ -103,7 +103,7 @@ public class ComparisonController {
             description = "The comparison figure of this experiment alone." + FIGURE + SELECTION)
     @ApiResponse(responseCode = "200", description = "the figure",
             content = @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")))
-    public ResponseEntity<byte[]> experimentPng(@PathVariable UUID id,
+    public ResponseEntity<byte[]> experimentMetricsPng(@PathVariable UUID id,
             @Parameter(description = METRICS) @RequestParam(required = false) String metrics,
             @Parameter(description = DATASET) @RequestParam(required = false) String dataset,
             @Parameter(description = SPLIT) @RequestParam(required = false) String split,
@@ -118,7 +118,7 @@ public class ComparisonController {
             description = "The comparison figure of this experiment alone." + FIGURE + SELECTION)
     @ApiResponse(responseCode = "200", description = "the figure",
             content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")))
-    public ResponseEntity<byte[]> experimentSvg(@PathVariable UUID id,
+    public ResponseEntity<byte[]> experimentMetricsSvg(@PathVariable UUID id,
             @Parameter(description = METRICS) @RequestParam(required = false) String metrics,
             @Parameter(description = DATASET) @RequestParam(required = false) String dataset,
             @Parameter(description = SPLIT) @RequestParam(required = false) String split,

@@ -1,10 +1,10 @@
 package io.ticketfoundry.api.comparison;
 
-import io.ticketfoundry.api.comparison.ComparisonViews.Cell;
+import io.ticketfoundry.api.comparison.ComparisonViews.ComparisonCell;
 import io.ticketfoundry.api.comparison.ComparisonViews.Comparison;
-import io.ticketfoundry.api.comparison.ComparisonViews.ExperimentInfo;
-import io.ticketfoundry.api.comparison.ComparisonViews.LevelRow;
-import io.ticketfoundry.api.comparison.ComparisonViews.MetricStat;
+import io.ticketfoundry.api.comparison.ComparisonViews.ComparisonExperiment;
+import io.ticketfoundry.api.comparison.ComparisonViews.ComparisonLevel;
+import io.ticketfoundry.api.comparison.ComparisonViews.MetricOverSeeds;
 import io.ticketfoundry.api.plot.MetricFigure;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,7 +38,7 @@ final class ComparisonFigure {
 
     static MetricFigure of(Comparison comparison, String title) {
         List<String> labels = new ArrayList<>();
-        for (ExperimentInfo experiment : comparison.experiments()) {
+        for (ComparisonExperiment experiment : comparison.experiments()) {
             int seeds = experiment.seeds().size();
             labels.add(experiment.label() + ", " + seeds + (seeds == 1 ? " seed" : " seeds"));
         }
@@ -47,9 +47,9 @@ final class ComparisonFigure {
             List<List<MetricFigure.Point>> series = new ArrayList<>();
             for (int e = 0; e < comparison.experiments().size(); e++) {
                 List<MetricFigure.Point> points = new ArrayList<>();
-                for (LevelRow row : comparison.levels()) {
-                    Cell cell = row.experiments().get(e);
-                    MetricStat stat = cell.metrics().get(metric);
+                for (ComparisonLevel row : comparison.levels()) {
+                    ComparisonCell cell = row.experiments().get(e);
+                    MetricOverSeeds stat = cell.metrics().get(metric);
                     if (cell.remainingFraction() != null && stat != null && stat.mean() != null) {
                         points.add(new MetricFigure.Point(100.0 * cell.remainingFraction(), stat.mean(),
                                 stat.std() == null ? 0.0 : stat.std()));

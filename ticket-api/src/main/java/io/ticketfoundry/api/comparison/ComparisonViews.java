@@ -8,7 +8,7 @@ import java.util.UUID;
 /** The comparison's response body. */
 public final class ComparisonViews {
 
-    /** How {@link MetricStat#std()} is computed; also in the response. */
+    /** How {@link MetricOverSeeds#std()} is computed; also in the response. */
     public static final String STD_CONVENTION =
             "sample standard deviation over seeds (divisor n - 1); null when n < 2";
 
@@ -24,12 +24,12 @@ public final class ComparisonViews {
             String split,
             String ticketKind,
             @Schema(description = STD_CONVENTION) String std,
-            List<ExperimentInfo> experiments,
-            List<LevelRow> levels) {
+            List<ComparisonExperiment> experiments,
+            List<ComparisonLevel> levels) {
     }
 
     @Schema(description = "An experiment of the comparison and the data its values were selected on")
-    public record ExperimentInfo(
+    public record ComparisonExperiment(
             UUID id,
             String name,
             @Schema(description = "spec.training.objective.kind") String objective,
@@ -39,21 +39,21 @@ public final class ComparisonViews {
             @Schema(description = "the seeds with a ticket of the kind, ascending") List<Long> seeds) {
     }
 
-    public record LevelRow(int level, List<Cell> experiments) {
+    public record ComparisonLevel(int level, List<ComparisonCell> experiments) {
     }
 
     @Schema(description = "One experiment at one level; tickets 0 when it has none there")
-    public record Cell(
+    public record ComparisonCell(
             UUID experimentId,
             @Schema(description = "tickets (one per seed) at this level") int tickets,
             @Schema(description = "mean over those tickets of remaining prunable weights / prunable weights; "
                     + "null without tickets") Double remainingFraction,
-            @Schema(description = "per metric name asked for") Map<String, MetricStat> metrics) {
+            @Schema(description = "per metric name asked for") Map<String, MetricOverSeeds> metrics) {
     }
 
     @Schema(description = "A metric over the seeds: mean, sample std (null when n < 2), n and every seed's value; "
             + "mean null when no ticket has the metric on the dataset and split")
-    public record MetricStat(Double mean, Double std, int n, List<SeedValue> values) {
+    public record MetricOverSeeds(Double mean, Double std, int n, List<SeedValue> values) {
     }
 
     @Schema(description = "One seed's selected value and the ticket and job it comes from")

@@ -52,7 +52,7 @@ public class ReliabilityController {
     @Operation(summary = "The ticket's reliability diagram as PNG", description = DESCRIPTION)
     @ApiResponse(responseCode = "200", description = "the diagram",
             content = @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")))
-    public ResponseEntity<byte[]> png(@PathVariable UUID id,
+    public ResponseEntity<byte[]> reliabilityPng(@PathVariable UUID id,
             @Parameter(description = DATASET) @RequestParam(required = false) String dataset,
             @Parameter(description = SPLIT) @RequestParam(required = false) String split,
             @Parameter(description = WIDTH_DOC) @RequestParam(required = false) Integer width,
@@ -64,7 +64,7 @@ public class ReliabilityController {
     @Operation(summary = "The ticket's reliability diagram as SVG", description = DESCRIPTION)
     @ApiResponse(responseCode = "200", description = "the diagram",
             content = @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")))
-    public ResponseEntity<byte[]> svg(@PathVariable UUID id,
+    public ResponseEntity<byte[]> reliabilitySvg(@PathVariable UUID id,
             @Parameter(description = DATASET) @RequestParam(required = false) String dataset,
             @Parameter(description = SPLIT) @RequestParam(required = false) String split,
             @Parameter(description = WIDTH_DOC) @RequestParam(required = false) Integer width,

@@ -3,9 +3,9 @@ package io.ticketfoundry.api.comparison;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.ticketfoundry.api.comparison.ComparisonViews.Cell;
+import io.ticketfoundry.api.comparison.ComparisonViews.ComparisonCell;
 import io.ticketfoundry.api.comparison.ComparisonViews.Comparison;
-import io.ticketfoundry.api.comparison.ComparisonViews.MetricStat;
+import io.ticketfoundry.api.comparison.ComparisonViews.MetricOverSeeds;
 import io.ticketfoundry.api.metric.MetricSelection.TicketValue;
 import io.ticketfoundry.api.web.FieldProblem;
 import java.util.ArrayList;
@@ -56,12 +56,12 @@ class ComparisonAggregatorTest {
 
         Comparison comparison = ComparisonAggregator.aggregate(query(List.of(a), null), List.of(first), rows);
 
-        assertThat(comparison.levels()).extracting(ComparisonViews.LevelRow::level).containsExactly(0, 1);
-        Cell level0 = comparison.levels().get(0).experiments().get(0);
+        assertThat(comparison.levels()).extracting(ComparisonViews.ComparisonLevel::level).containsExactly(0, 1);
+        ComparisonCell level0 = comparison.levels().get(0).experiments().get(0);
         assertThat(level0.tickets()).isEqualTo(3);
         assertThat(level0.remainingFraction()).isEqualTo(1.0);
         assertThat(level0.metrics().keySet()).containsExactly("accuracy", "ece");
-        MetricStat accuracy0 = level0.metrics().get("accuracy");
+        MetricOverSeeds accuracy0 = level0.metrics().get("accuracy");
         assertThat(accuracy0.mean()).isCloseTo(0.92, within(1e-12));
         assertThat(accuracy0.std()).isCloseTo(0.02, within(1e-12));
         assertThat(accuracy0.n()).isEqualTo(3);
@@ -70,14 +70,14 @@ class ComparisonAggregatorTest {
         assertThat(level0.metrics().get("ece").mean()).isCloseTo(0.04, within(1e-12));
         assertThat(level0.metrics().get("ece").std()).isCloseTo(0.01, within(1e-12));
 
-        Cell level1 = comparison.levels().get(1).experiments().get(0);
+        ComparisonCell level1 = comparison.levels().get(1).experiments().get(0);
         assertThat(level1.remainingFraction()).isCloseTo((0.8 + 0.8 + 0.79) / 3, within(1e-12));
-        MetricStat accuracy1 = level1.metrics().get("accuracy");
+        MetricOverSeeds accuracy1 = level1.metrics().get("accuracy");
         assertThat(accuracy1.mean()).isCloseTo(0.90, within(1e-12));
         assertThat(accuracy1.std()).isCloseTo(Math.sqrt(0.0039), within(1e-12));
         assertThat(accuracy1.values()).extracting(ComparisonViews.SeedValue::seed).containsExactly(0L, 1L, 2L);
         // seed 1 has no ECE at level 1: n = 2, mean of 0.06 and 0.02, std sqrt((0.0004 + 0.0004) / 1)
-        MetricStat ece1 = level1.metrics().get("ece");
+        MetricOverSeeds ece1 = level1.metrics().get("ece");
         assertThat(ece1.n()).isEqualTo(2);
         assertThat(ece1.mean()).isCloseTo(0.04, within(1e-12));
         assertThat(ece1.std()).isCloseTo(Math.sqrt(0.0008), within(1e-12));
@@ -92,11 +92,11 @@ class ComparisonAggregatorTest {
         List<TicketValue> rows = new ArrayList<>(ticket(a, 7, 0, 1000, "accuracy", 0.5));
         rows.addAll(ticket(a, 7, 1, 500));
         Comparison comparison = ComparisonAggregator.aggregate(query(List.of(a), null), List.of(first), rows);
-        MetricStat one = comparison.levels().get(0).experiments().get(0).metrics().get("accuracy");
+        MetricOverSeeds one = comparison.levels().get(0).experiments().get(0).metrics().get("accuracy");
         assertThat(one.n()).isEqualTo(1);
         assertThat(one.mean()).isEqualTo(0.5);
         assertThat(one.std()).isNull();
-        Cell bare = comparison.levels().get(1).experiments().get(0);
+        ComparisonCell bare = comparison.levels().get(1).experiments().get(0);
         assertThat(bare.tickets()).isEqualTo(1);
         assertThat(bare.remainingFraction()).isEqualTo(0.5);
         assertThat(bare.metrics().get("accuracy").n()).isZero();
@@ -112,11 +112,11 @@ class ComparisonAggregatorTest {
         rows.addAll(ticket(a, 0, 1, 800, "accuracy", 0.8));
         rows.addAll(ticket(b, 5, 0, 1000, "accuracy", 0.7));
         Comparison comparison = ComparisonAggregator.aggregate(query(List.of(b, a), null), List.of(second, first), rows);
-        assertThat(comparison.experiments()).extracting(ComparisonViews.ExperimentInfo::id).containsExactly(b, a);
-        assertThat(comparison.experiments()).extracting(ComparisonViews.ExperimentInfo::dataset)
+        assertThat(comparison.experiments()).extracting(ComparisonViews.ComparisonExperiment::id).containsExactly(b, a);
+        assertThat(comparison.experiments()).extracting(ComparisonViews.ComparisonExperiment::dataset)
                 .as("each experiment's own dataset when none is asked for").containsExactly("cifar10", "mnist");
-        assertThat(comparison.levels().get(0).experiments()).extracting(Cell::experimentId).containsExactly(b, a);
-        Cell missing = comparison.levels().get(1).experiments().get(0);
+        assertThat(comparison.levels().get(0).experiments()).extracting(ComparisonCell::experimentId).containsExactly(b, a);
+        ComparisonCell missing = comparison.levels().get(1).experiments().get(0);
         assertThat(missing.experimentId()).isEqualTo(b);
         assertThat(missing.tickets()).isZero();
         assertThat(missing.remainingFraction()).isNull();
@@ -124,7 +124,7 @@ class ComparisonAggregatorTest {
 
         Comparison asked = ComparisonAggregator.aggregate(query(List.of(b, a), "fashion-mnist"), List.of(second, first), rows);
         assertThat(asked.dataset()).isEqualTo("fashion-mnist");
-        assertThat(asked.experiments()).extracting(ComparisonViews.ExperimentInfo::dataset)
+        assertThat(asked.experiments()).extracting(ComparisonViews.ComparisonExperiment::dataset)
                 .containsExactly("fashion-mnist", "fashion-mnist");
     }
 
