@@ -37,6 +37,17 @@ final class ApiClient {
         return parse(send(request), accepted.length == 0 ? new int[] {200, 201} : accepted);
     }
 
+    /** Saves the body of a GET (an image, a file) to {@code target}; fails on any status but 200. */
+    void download(String path, java.nio.file.Path target) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new ApiError(response.statusCode(), new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.nio.file.Files.write(target, response.body());
+    }
+
     /** Status code of a GET without a token, for probes. */
     int probe(String path) {
         try {

@@ -33,7 +33,8 @@ final class ExampleCommand implements Callable<Integer> {
     Path workerJar;
 
     @Option(names = "--request", defaultValue = "examples/fashion-mnist-lenet-300-100.json",
-            description = "experiment request to submit (default ${DEFAULT-VALUE})")
+            description = "experiment request to submit, or a sweep request (with a grid) whose experiments are then "
+                    + "compared (default ${DEFAULT-VALUE})")
     Path request;
 
     @Option(names = "--data-dir", defaultValue = "data", description = "where the API keeps its database and artifacts (default ${DEFAULT-VALUE})")
@@ -93,22 +94,14 @@ final class ExampleCommand implements Callable<Integer> {
             workerHolder[0] = worker;
             System.out.println("Started trainer-worker (log: " + worker.log() + ")");
 
-            JsonNode experiment = member.post("api/v1/experiments", Files.readString(request));
-            String experimentId = experiment.path("id").asString();
-            System.out.println("Experiment " + experimentId + " \"" + experiment.path("name").asString() + "\"");
-            System.out.println("  spec hash " + experiment.path("specHash").asString());
-            System.out.println("Progress:");
+            String body = Files.readString(request);
             ChildProcess runningWorker = worker;
-            boolean succeeded = new ExperimentWatcher(member, System.out).waitForEnd(experimentId, timeout);
+            boolean succeeded = member.json().readTree(body).has("grid")
+                    ? runSweep(member, body, exampleDir)
+                    : runExperiment(member, body, apiUrl, memberToken, exampleDir);
             if (!runningWorker.isAlive()) {
                 System.err.println("trainer-worker stopped; the end of its log:\n" + runningWorker.tail(30));
             }
-
-            JsonNode tickets = member.get("api/v1/experiments/" + experimentId + "/tickets");
-            System.out.println();
-            System.out.println("Tickets (test split; remaining weights over the prunable tensors and over all parameters):");
-            System.out.print(LevelTable.render(tickets));
-            printDownloadHelp(apiUrl, memberToken, tickets, exampleDir);
             return succeeded ? 0 : 1;
         } finally {
             if (keepRunning) {
@@ -120,6 +113,47 @@ final class ExampleCommand implements Callable<Integer> {
             }
             api.close();
         }
+    }
+
+    private boolean runExperiment(ApiClient member, String body, URI apiUrl, String memberToken, Path exampleDir)
+            throws Exception {
+        JsonNode experiment = member.post("api/v1/experiments", body);
+        String experimentId = experiment.path("id").asString();
+        System.out.println("Experiment " + experimentId + " \"" + experiment.path("name").asString() + "\"");
+        System.out.println("  spec hash " + experiment.path("specHash").asString());
+        System.out.println("Progress:");
+        boolean succeeded = new ExperimentWatcher(member, System.out).waitForEnd(experimentId, timeout);
+        JsonNode tickets = member.get("api/v1/experiments/" + experimentId + "/tickets");
+        System.out.println();
+        System.out.println("Tickets (test split; remaining weights over the prunable tensors and over all parameters):");
+        System.out.print(LevelTable.render(tickets));
+        printDownloadHelp(apiUrl, memberToken, tickets, exampleDir);
+        return succeeded;
+    }
+
+    /**
+     * A sweep request (it has a {@code grid}): submits it, follows its experiments one after the
+     * other, then prints their comparison per level and saves the figure next to the tokens.
+     */
+    private boolean runSweep(ApiClient member, String body, Path exampleDir) throws Exception {
+        JsonNode sweep = member.post("api/v1/sweeps", body);
+        List<String> ids = new java.util.ArrayList<>();
+        sweep.path("experiments").forEach(entry -> ids.add(entry.path("experimentId").asString()));
+        System.out.println("Sweep " + sweep.path("id").asString() + ": " + ids.size() + " experiments");
+        boolean succeeded = true;
+        java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+        for (JsonNode entry : sweep.path("experiments")) {
+            System.out.println("Experiment " + entry.path("experimentId").asString() + " " + entry.path("point"));
+            Duration left = Duration.between(java.time.Instant.now(), deadline);
+            succeeded &= !left.isNegative()
+                    && new ExperimentWatcher(member, System.out).waitForEnd(entry.path("experimentId").asString(), left);
+        }
+        String query = CompareCommand.query(ids, "accuracy,ece,nll,brier", null, null, null);
+        System.out.print(ComparisonTable.render(member.get("api/v1/comparisons?" + query)));
+        Path figure = exampleDir.resolve("sweep-" + sweep.path("id").asString() + ".png");
+        member.download("api/v1/comparisons/plot.png?" + query, figure);
+        System.out.println("\nFigure: " + figure);
+        return succeeded;
     }
 
     private static void printDownloadHelp(URI apiUrl, String memberToken, JsonNode tickets, Path exampleDir) {

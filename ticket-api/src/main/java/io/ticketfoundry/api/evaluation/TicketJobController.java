@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Jobs on an existing ticket: score it on other data, calibrate it post hoc. */
 @RestController
-@RequestMapping("/api/v1/tickets/{id}")
+@RequestMapping("/api/v1")
 @Tag(name = "Evaluation", description = "Evaluate tickets on any registered dataset and calibrate them post hoc")
 public class TicketJobController {
 
@@ -27,7 +27,7 @@ public class TicketJobController {
         this.service = service;
     }
 
-    @PostMapping("/evaluations")
+    @PostMapping("/tickets/{id}/evaluations")
     @Operation(summary = "Queue an evaluate job: every metric of the ticket on a dataset split or one half of it",
             description = "Body: {\"data\": {\"dataset\", \"split\", \"half\", \"seed\"}, \"evaluation\": {\"eceBins\", "
                     + "\"eceEdges\", \"binning\"}}, all optional (default: the experiment's dataset, test split, its "
@@ -37,7 +37,7 @@ public class TicketJobController {
         return answer(service.evaluate(id, body, Caller.current()));
     }
 
-    @PostMapping("/calibrations")
+    @PostMapping("/tickets/{id}/calibrations")
     @Operation(summary = "Queue a calibrate job: temperature scaling fitted on held-out data, as a new ticket",
             description = "Body: {\"method\": \"temperature\", \"fit\": {data}, \"evaluate\": {data}, \"evaluation\": {...}}, "
                     + "all optional. Default data: the validation split to fit and the test split to report when the "
@@ -46,6 +46,29 @@ public class TicketJobController {
                     + "layer; metrics before are attached to this ticket, after to the new one, on the same data.")
     public ResponseEntity<JobViews.Job> calibrate(@PathVariable UUID id, @RequestBody(required = false) JsonNode body) {
         return answer(service.calibrate(id, body, Caller.current()));
+    }
+
+    @PostMapping("/experiments/{id}/evaluations")
+    @Operation(summary = "Queue an evaluate job for every IMP ticket of the experiment (the body as for one ticket)",
+            description = "All queued in one transaction, or none when the body is invalid. 202 when any job was "
+                    + "created, 200 when every ticket already had the same request.")
+    public ResponseEntity<TicketJobService.BatchSubmitted> evaluateAll(@PathVariable UUID id,
+            @RequestBody(required = false) JsonNode body) {
+        return answer(service.evaluateExperiment(id, body, Caller.current()));
+    }
+
+    @PostMapping("/experiments/{id}/calibrations")
+    @Operation(summary = "Queue a calibrate job for every IMP ticket of the experiment (the body as for one ticket)",
+            description = "All queued in one transaction, or none when the body is invalid. 202 when any job was "
+                    + "created, 200 when every ticket already had the same request. Compare the results with "
+                    + "GET /api/v1/comparisons?ticketKind=calibrated&split=test:half-b (the default evaluation data).")
+    public ResponseEntity<TicketJobService.BatchSubmitted> calibrateAll(@PathVariable UUID id,
+            @RequestBody(required = false) JsonNode body) {
+        return answer(service.calibrateExperiment(id, body, Caller.current()));
+    }
+
+    private static ResponseEntity<TicketJobService.BatchSubmitted> answer(TicketJobService.BatchSubmitted batch) {
+        return ResponseEntity.status(batch.created() > 0 ? HttpStatus.ACCEPTED : HttpStatus.OK).body(batch);
     }
 
     private static ResponseEntity<JobViews.Job> answer(TicketJobService.Submitted submitted) {

@@ -35,6 +35,10 @@ public class TicketJobService {
     public record Submitted(JobViews.Job job, boolean created) {
     }
 
+    /** The jobs a request over an experiment's tickets led to, one per IMP ticket (seed, level order). */
+    public record BatchSubmitted(UUID experimentId, int created, List<JobViews.Job> jobs) {
+    }
+
     private record TicketTarget(UUID id, UUID experimentId, UUID teamId, long seed, int level, String kind, String pool,
             ExperimentSpec spec) {
     }
@@ -119,6 +123,41 @@ public class TicketJobService {
         }
         throwIfAny(problems);
         return submit(ticket, JobQueue.KIND_CALIBRATE, new CalibrateParams(method, fit, evaluate, evaluation), caller);
+    }
+
+    /** {@link #evaluate} for every IMP ticket of the experiment, in one transaction (all queued or none). */
+    @Transactional
+    public BatchSubmitted evaluateExperiment(UUID experimentId, JsonNode body, Caller caller) {
+        return forEachTicket(experimentId, caller, ticket -> evaluate(ticket, body, caller));
+    }
+
+    /** {@link #calibrate} for every IMP ticket of the experiment, in one transaction (all queued or none). */
+    @Transactional
+    public BatchSubmitted calibrateExperiment(UUID experimentId, JsonNode body, Caller caller) {
+        return forEachTicket(experimentId, caller, ticket -> calibrate(ticket, body, caller));
+    }
+
+    private BatchSubmitted forEachTicket(UUID experimentId, Caller caller,
+            java.util.function.Function<UUID, Submitted> submit) {
+        UUID team = jdbc.sql("SELECT team_id FROM experiment WHERE id = :id").param("id", experimentId)
+                .query(UUID.class).optional()
+                .orElseThrow(() -> ApiException.notFound("experiment " + experimentId));
+        caller.requireReadable(team, "experiment " + experimentId);
+        caller.requireWriter();
+        List<UUID> tickets = jdbc.sql("""
+                SELECT id FROM ticket WHERE experiment_id = :id AND kind = 'imp' ORDER BY seed, level""")
+                .param("id", experimentId).query(UUID.class).list();
+        if (tickets.isEmpty()) {
+            throw ApiException.conflict("experiment " + experimentId + " has no IMP tickets yet");
+        }
+        List<JobViews.Job> queued = new ArrayList<>();
+        int created = 0;
+        for (UUID ticket : tickets) {
+            Submitted submitted = submit.apply(ticket);
+            queued.add(submitted.job());
+            created += submitted.created() ? 1 : 0;
+        }
+        return new BatchSubmitted(experimentId, created, queued);
     }
 
     private Submitted submit(TicketTarget ticket, String kind, Object params, Caller caller) {

@@ -242,4 +242,28 @@ class TicketJobFlowTest extends QueueTestBase {
                 new CompleteRequest(lease.fencingToken(), report, List.of()));
         assertThat(problemFields(done)).containsExactly("ticket.calibration");
     }
+
+    @Test
+    void anExperimentsTicketsAreCalibratedAndEvaluatedInOneRequest() {
+        String path = "/api/v1/experiments/" + experiment + "/calibrations";
+        assertThat(problemFields(fx.post(team.memberToken(), path, Map.of("method", "platt")))).containsExactly("method");
+        assertThat(fx.post(team.viewerToken(), path, null).statusCode()).isEqualTo(403);
+        assertThat(fx.post(fx.team().memberToken(), path, null).statusCode()).isEqualTo(404);
+        assertThat(fx.post(team.memberToken(), "/api/v1/experiments/" + fx.experiment(team.id()) + "/calibrations", null)
+                .statusCode()).isEqualTo(409);
+
+        HttpResponse<String> first = fx.post(team.memberToken(), path, null);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        JsonNode batch = fx.tree(first);
+        assertThat(batch.path("created").asInt()).isEqualTo(1);
+        assertThat(batch.path("jobs").get(0).path("parentTicketId").asString()).isEqualTo(ticket.toString());
+        HttpResponse<String> again = fx.post(team.memberToken(), path, null);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(fx.tree(again).path("created").asInt()).isZero();
+
+        HttpResponse<String> evaluations = fx.post(team.memberToken(), "/api/v1/experiments/" + experiment + "/evaluations",
+                Map.of("data", Map.of("dataset", "fashion-mnist")));
+        assertThat(evaluations.statusCode()).as(evaluations.body()).isEqualTo(202);
+        assertThat(fx.tree(evaluations).path("jobs").get(0).path("kind").asString()).isEqualTo("evaluate");
+    }
 }
