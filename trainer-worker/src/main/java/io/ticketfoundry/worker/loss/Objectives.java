@@ -21,7 +21,8 @@ public final class Objectives {
         Object[][] fields = {{"alpha", s.alpha()}, {"passes", s.passes()}, {"dropout", s.dropout()},
             {"dropoutPlacement", placement}, {"lambda", s.lambda()},
             {"gammaD", s.gammaD()}, {"gammaN", s.gammaN()}, {"bins", s.bins()}, {"bandwidth", s.bandwidth()},
-            {"binWeights", s.binWeights()}, {"epsilon", s.epsilon()}, {"gamma", s.gamma()}};
+            {"binWeights", s.binWeights()}, {"weighting", s.weighting()}, {"epsilon", s.epsilon()},
+            {"gamma", s.gamma()}};
         for (Object[] f : fields) {
             if (f[1] != null) {
                 out.append(' ').append(f[0]).append('=').append(f[1]);

@@ -281,6 +281,7 @@ class ObjectiveLossesTest {
         assertThat(Objectives.describe(spelledOut)).isEqualTo("vwcc passes=5 dropout=0.2");
         assertThat(Objectives.of(spelledOut).convDropout()).isFalse();
         assertThat(Objectives.describe(null)).isEqualTo("basic");
+        assertThat(Objectives.describe(ObjectiveSpec.of("mda"))).isEqualTo("mda gammaD=1.0 weighting=batch-sum");
         for (String kind : ObjectiveSpec.KINDS) {
             assertThat(Objectives.of(ObjectiveSpec.of(kind)).kind()).isEqualTo(kind);
         }
