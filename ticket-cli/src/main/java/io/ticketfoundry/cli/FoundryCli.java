@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "foundry", mixinStandardHelpOptions = true, versionProvider = FoundryCli.Version.class,
         description = "Ticket Foundry from the command line.",
         subcommands = {ExampleCommand.class, SubmitCommand.class, WatchCommand.class, TableCommand.class,
-                CompareCommand.class})
+                CompareCommand.class, CalibrateCommand.class})
 public class FoundryCli {
 
     public static void main(String[] args) {
