@@ -50,26 +50,26 @@ public final class OneShotPruning {
         Map<String, Object> details;
         try (Scorer scorer = open(method, request, scored)) {
             for (int round = 1; round <= request.rounds(); round++) {
-                Map<String, Long> keep = new LinkedHashMap<>();
+                // groups pruned separately: the pool, or each tensor; and what each keeps after this round
+                List<List<String>> groups = new ArrayList<>();
+                List<Long> keep = new ArrayList<>();
                 if (layerwise) {
                     for (String name : scored) {
                         long size = model.parameter(name).size();
                         long last = finalCounts.get(name);
-                        keep.put(name, keptAfterRound(size, (double) last / size, last, round, request.rounds()));
+                        groups.add(List.of(name));
+                        keep.add(keptAfterRound(size, (double) last / size, last, round, request.rounds()));
                     }
                 } else {
-                    keep.put(null, keptAfterRound(total, 1 - request.targetSparsity(), budget, round, request.rounds()));
+                    groups.add(scored);
+                    keep.add(keptAfterRound(total, 1 - request.targetSparsity(), budget, round, request.rounds()));
                 }
-                if (!prunesAnything(masks, scored, keep)) {
+                if (!prunesAnything(masks, groups, keep)) {
                     continue;
                 }
                 Map<String, double[]> scores = scorer.scores(Mask.of(model, masks));
-                if (layerwise) {
-                    for (String name : scored) {
-                        masks.putAll(ScoreSelection.keep(List.of(name), scores, masks, keep.get(name), method.removesHighest()));
-                    }
-                } else {
-                    masks.putAll(ScoreSelection.keep(scored, scores, masks, keep.get(null), method.removesHighest()));
+                for (int g = 0; g < groups.size(); g++) {
+                    masks.putAll(ScoreSelection.keep(groups.get(g), scores, masks, keep.get(g), method.removesHighest()));
                 }
             }
             details = scorer.details();
@@ -126,12 +126,9 @@ public final class OneShotPruning {
         return Math.max(last, Math.min(size, kept));
     }
 
-    private static boolean prunesAnything(Map<String, byte[]> masks, List<String> scored, Map<String, Long> keep) {
-        if (keep.containsKey(null)) {
-            return remaining(masks, scored) > keep.get(null);
-        }
-        for (String name : scored) {
-            if (remaining(masks, List.of(name)) > keep.get(name)) {
+    private static boolean prunesAnything(Map<String, byte[]> masks, List<List<String>> groups, List<Long> keep) {
+        for (int g = 0; g < groups.size(); g++) {
+            if (remaining(masks, groups.get(g)) > keep.get(g)) {
                 return true;
             }
         }
