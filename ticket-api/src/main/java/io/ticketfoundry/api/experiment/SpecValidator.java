@@ -45,6 +45,9 @@ public final class SpecValidator {
     public static final int MAX_LEVELS = 100;
     public static final int MAX_ECE_BINS = 1_000;
 
+    static final int MAX_SCORE_SAMPLES_PER_CLASS = 1000;
+    static final int MAX_SYNFLOW_ROUNDS = 1000;
+
     private static final JsonMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
@@ -499,10 +502,30 @@ public final class SpecValidator {
         } else if (PruningSpec.IGNORED_INCLUDED.equals(pruning.counting()) && !PruningSpec.GLOBAL.equals(pruning.scope())) {
             problems.add(new FieldProblem(path + ".counting", "ignored-included (open_lth's convention) applies to scope global only"));
         }
-        if (!List.of(PruningSpec.IMP, PruningSpec.OMP).contains(pruning.strategy())) {
-            problems.add(new FieldProblem(path + ".strategy", "must be one of imp, omp"));
-        } else if (PruningSpec.OMP.equals(pruning.strategy()) && pruning.targetSparsity() == null) {
-            problems.add(new FieldProblem(path + ".targetSparsity", "is required by strategy omp (one-shot pruning to it)"));
+        if (!PruningSpec.STRATEGIES.contains(pruning.strategy())) {
+            problems.add(new FieldProblem(path + ".strategy", "must be one of " + String.join(", ", PruningSpec.STRATEGIES)));
+        } else if (pruning.oneShot() && pruning.targetSparsity() == null) {
+            problems.add(new FieldProblem(path + ".targetSparsity", "is required by strategy " + pruning.strategy()
+                    + " (one-shot pruning to it)"));
+        }
+        if (!PruningSpec.LAYER_DISTRIBUTIONS.contains(pruning.layerDistribution())) {
+            problems.add(new FieldProblem(path + ".layerDistribution", "must be one of "
+                    + String.join(", ", PruningSpec.LAYER_DISTRIBUTIONS)));
+        } else if (PruningSpec.ERK.equals(pruning.layerDistribution())
+                && (!pruning.oneShot() || !PruningSpec.LAYERWISE.equals(pruning.scope()))) {
+            problems.add(new FieldProblem(path + ".layerDistribution", "erk applies to a one-shot strategy with scope "
+                    + "layerwise (" + String.join(", ", PruningSpec.ONE_SHOT) + ")"));
+        }
+        if (pruning.oneShot() && !PruningSpec.OMP.equals(pruning.strategy()) && !pruning.layerFractions().isEmpty()) {
+            problems.add(new FieldProblem(path + ".layerFractions", "are IMP's per-level rates; strategy "
+                    + pruning.strategy() + " spreads the kept weights by layerDistribution"));
+        }
+        if (pruning.scoreSamplesPerClass() < 1 || pruning.scoreSamplesPerClass() > MAX_SCORE_SAMPLES_PER_CLASS) {
+            problems.add(new FieldProblem(path + ".scoreSamplesPerClass", "must be between 1 and "
+                    + MAX_SCORE_SAMPLES_PER_CLASS));
+        }
+        if (pruning.synflowRounds() < 1 || pruning.synflowRounds() > MAX_SYNFLOW_ROUNDS) {
+            problems.add(new FieldProblem(path + ".synflowRounds", "must be between 1 and " + MAX_SYNFLOW_ROUNDS));
         }
     }
 

@@ -241,4 +241,31 @@ class SpecValidatorTest {
         assertThat(read(objective("conv-2", "cifar10", "{\"kind\":\"vwcc\",\"dropoutPlacement\":3}")).problems())
                 .extracting(FieldProblem::field).containsExactly("spec.training.objective.dropoutPlacement");
     }
+
+    @Test
+    void oneShotStrategiesNeedATargetAndSpreadByLayerDistribution() {
+        for (String strategy : new String[] {"random", "snip", "grasp", "synflow"}) {
+            assertThat(read("{\"pruning\":{\"strategy\":\"" + strategy + "\",\"targetSparsity\":0.8}}").problems())
+                    .as(strategy).isEmpty();
+            assertThat(read("{\"pruning\":{\"strategy\":\"" + strategy + "\"}}").problems())
+                    .extracting(FieldProblem::field).containsExactly("spec.pruning.targetSparsity");
+        }
+        assertThat(read("{\"pruning\":{\"strategy\":\"snip\",\"targetSparsity\":0.95,\"scope\":\"layerwise\","
+                + "\"layerDistribution\":\"erk\",\"scoreSamplesPerClass\":5}}").problems()).isEmpty();
+        assertThat(read("{\"pruning\":{\"strategy\":\"omp\",\"targetSparsity\":0.95,\"scope\":\"layerwise\","
+                + "\"layerDistribution\":\"erk\"}}").problems()).isEmpty();
+        assertThat(read("{\"pruning\":{\"strategy\":\"magic\",\"layerDistribution\":\"lognormal\","
+                + "\"scoreSamplesPerClass\":0,\"synflowRounds\":1001}}").problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("spec.pruning.strategy", "spec.pruning.layerDistribution",
+                        "spec.pruning.scoreSamplesPerClass", "spec.pruning.synflowRounds");
+        // ERK spreads a one-shot layerwise budget; IMP's levels and global scope have no use for it
+        assertThat(read("{\"pruning\":{\"scope\":\"layerwise\",\"layerDistribution\":\"erk\"}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.pruning.layerDistribution");
+        assertThat(read("{\"pruning\":{\"strategy\":\"synflow\",\"targetSparsity\":0.9,\"layerDistribution\":\"erk\"}}")
+                .problems()).extracting(FieldProblem::field).containsExactly("spec.pruning.layerDistribution");
+        assertThat(read("{\"pruning\":{\"strategy\":\"random\",\"targetSparsity\":0.9,\"scope\":\"layerwise\","
+                + "\"layerFractions\":{\"fc3.weight\":0.1}}}").problems())
+                .extracting(FieldProblem::field).containsExactly("spec.pruning.layerFractions");
+    }
 }

@@ -20,8 +20,16 @@ import java.util.Map;
  *       {@code ceil(fraction × unpruned weights of every prunable tensor, ignored ones included)}
  *       and every pool weight with |w| at or below the sorted pool's value at that index is
  *       pruned, i.e. that count plus one).
- *   <li>{@code strategy}: {@code imp} (default) or {@code omp}: train dense, prune once to
- *       {@code targetSparsity}, retrain from the rewind point.
+ *   <li>{@code strategy}: {@code imp} (default) or a one-shot method that prunes once, at level 1,
+ *       to {@code targetSparsity} and retrains from the rewind point (level 0 trains the dense
+ *       network): {@code omp} (magnitude of the trained dense weights), {@code random}, {@code snip},
+ *       {@code grasp} and {@code synflow} (scores at the rewind point: the initialisation when the
+ *       rewind step is 0, i.e. pruning at initialisation).
+ *   <li>{@code layerDistribution}: how a one-shot {@code layerwise} method spreads the kept weights
+ *       over the tensors: {@code uniform} (default, the same density everywhere) or {@code erk}.
+ *   <li>{@code scoreSamplesPerClass}: examples of each class of the training split SNIP and GraSP
+ *       score on (default 10, GraSP's choice); {@code synflowRounds}: SynFlow's pruning rounds
+ *       (default 100).
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,7 +41,10 @@ public record PruningSpec(
         List<String> ignore,
         Double targetSparsity,
         String counting,
-        String strategy) {
+        String strategy,
+        String layerDistribution,
+        Integer scoreSamplesPerClass,
+        Integer synflowRounds) {
 
     public static final String GLOBAL = "global";
     public static final String LAYERWISE = "layerwise";
@@ -41,15 +52,38 @@ public record PruningSpec(
     public static final String IGNORED_INCLUDED = "ignored-included";
     public static final String IMP = "imp";
     public static final String OMP = "omp";
+    public static final String RANDOM = "random";
+    public static final String SNIP = "snip";
+    public static final String GRASP = "grasp";
+    public static final String SYNFLOW = "synflow";
+    public static final java.util.List<String> STRATEGIES = java.util.List.of(IMP, OMP, RANDOM, SNIP, GRASP, SYNFLOW);
+    public boolean oneShot() {
+        return ONE_SHOT.contains(strategy);
+    }
+
+    /** Strategies that prune once to {@code targetSparsity} at level 1. */
+    public static final java.util.List<String> ONE_SHOT = java.util.List.of(OMP, RANDOM, SNIP, GRASP, SYNFLOW);
+    public static final String UNIFORM = "uniform";
+    public static final String ERK = "erk";
+    public static final java.util.List<String> LAYER_DISTRIBUTIONS = java.util.List.of(UNIFORM, ERK);
+    public static final int DEFAULT_SCORE_SAMPLES_PER_CLASS = 10;
+    public static final int DEFAULT_SYNFLOW_ROUNDS = 100;
 
     /** The fields of the first schema; the new ones take their defaults. */
     public PruningSpec(String scope, Double fraction, Integer levels, Map<String, Double> layerFractions,
             List<String> ignore) {
-        this(scope, fraction, levels, layerFractions, ignore, null, null, null);
+        this(scope, fraction, levels, layerFractions, ignore, null, null, null, null, null, null);
+    }
+
+    /** The fields before the one-shot methods other than omp; their settings take the defaults. */
+    public PruningSpec(String scope, Double fraction, Integer levels, Map<String, Double> layerFractions,
+            List<String> ignore, Double targetSparsity, String counting, String strategy) {
+        this(scope, fraction, levels, layerFractions, ignore, targetSparsity, counting, strategy, null, null, null);
     }
 
     public static PruningSpec defaults() {
-        return new PruningSpec(GLOBAL, 0.2, 10, Map.of(), List.of(), null, IGNORED_EXCLUDED, IMP);
+        return new PruningSpec(GLOBAL, 0.2, 10, Map.of(), List.of(), null, IGNORED_EXCLUDED, IMP, UNIFORM,
+                DEFAULT_SCORE_SAMPLES_PER_CLASS, DEFAULT_SYNFLOW_ROUNDS);
     }
 
     public PruningSpec withDefaults() {
@@ -62,6 +96,9 @@ public record PruningSpec(
                 ignore != null ? List.copyOf(ignore) : d.ignore(),
                 targetSparsity,
                 counting != null ? counting : d.counting(),
-                strategy != null ? strategy : d.strategy());
+                strategy != null ? strategy : d.strategy(),
+                layerDistribution != null ? layerDistribution : d.layerDistribution(),
+                scoreSamplesPerClass != null ? scoreSamplesPerClass : d.scoreSamplesPerClass(),
+                synflowRounds != null ? synflowRounds : d.synflowRounds());
     }
 }

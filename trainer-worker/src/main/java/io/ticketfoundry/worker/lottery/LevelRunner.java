@@ -23,6 +23,11 @@ import io.ticketfoundry.worker.model.ParameterSpec;
 import io.ticketfoundry.worker.model.Weights;
 import io.ticketfoundry.worker.prune.MagnitudePruning;
 import io.ticketfoundry.worker.prune.Mask;
+import io.ticketfoundry.worker.prune.OneShotPruning;
+import io.ticketfoundry.worker.prune.OneShotRequest;
+import io.ticketfoundry.worker.prune.OneShotResult;
+import io.ticketfoundry.worker.prune.PruningMethods;
+import io.ticketfoundry.worker.prune.ScoringData;
 import io.ticketfoundry.worker.train.TrainingCallback;
 import io.ticketfoundry.worker.train.TrainingCancelledException;
 import io.ticketfoundry.worker.train.TrainingLoop;
@@ -68,6 +73,9 @@ public final class LevelRunner {
     public static final String MASK_FILE = "mask.safetensors";
     public static final String REWIND_FILE = "rewind.safetensors";
     public static final String TRAINED_FILE = "trained.safetensors";
+
+    private static final tools.jackson.databind.json.JsonMapper PROVENANCE_JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     private final DatasetLoader datasets;
     private final String workerId;
@@ -142,6 +150,7 @@ public final class LevelRunner {
             Mask mask;
             Weights start;
             long startStep;
+            Map<String, Object> pruningRecord = null; // what a one-shot method did, for provenance
             Weights newRewind = null; // new random weights a level starts from (reinit, controls)
             if (task.control() != null) {
                 Mask ticketMask = CheckpointFiles.readMask(task.parentMask(), model);
@@ -164,7 +173,17 @@ public final class LevelRunner {
                 Mask parentMask = CheckpointFiles.readMask(task.parentMask(), model);
                 Weights parentWeights = CheckpointFiles.readWeights(task.parentWeights(), model);
                 phases.enter("prune");
-                mask = pruneLevel(spec.pruning(), parentWeights, parentMask);
+                if (scoresOneShot(spec.pruning())) {
+                    // one-shot methods score the trained weights (omp) or the rewind point (pruning at init)
+                    Weights scored = PruningSpec.OMP.equals(spec.pruning().strategy())
+                            ? parentWeights : CheckpointFiles.readWeights(task.rewindPoint(), model);
+                    OneShotResult oneShot = OneShotPruning.prune(oneShotRequest(spec.pruning(), model, scored,
+                            parentMask, train, Seeds.derive(task.seed(), "prune", level)));
+                    mask = oneShot.mask();
+                    pruningRecord = oneShot.record();
+                } else {
+                    mask = pruneLevel(spec.pruning(), parentWeights, parentMask);
+                }
                 if (RewindSpec.REINIT.equals(spec.rewind().mode())) {
                     newRewind = Initializers.create(spec.initializer(), model, Seeds.derive(task.seed(), "reinit", level));
                     start = Rewinding.resetTo(newRewind, mask);
@@ -214,6 +233,9 @@ public final class LevelRunner {
 
             phases.enter("write");
             Map<String, String> provenance = provenance(spec, model, task, rewindStep, perEpoch, result);
+            if (pruningRecord != null) {
+                provenance.put("pruning", PROVENANCE_JSON.writeValueAsString(pruningRecord));
+            }
             provenance.putAll(resumeProvenance);
             Map<String, String> fileMetadata = fileMetadata(spec, task);
             Path out = Files.createDirectories(task.outputDir());
@@ -267,6 +289,32 @@ public final class LevelRunner {
         return ordinary.remaining() < target
                 ? MagnitudePruning.pruneToRemaining(parentWeights, parentMask, pruning, target)
                 : ordinary;
+    }
+
+    /** Whether level 1 is made by {@link OneShotPruning}: the scored methods, and omp spread by ERK. */
+    static boolean scoresOneShot(PruningSpec pruning) {
+        return pruning.oneShot() && (!PruningSpec.OMP.equals(pruning.strategy())
+                || PruningSpec.ERK.equals(pruning.layerDistribution()));
+    }
+
+    static OneShotRequest oneShotRequest(PruningSpec pruning, ModelDefinition model, Weights scored, Mask current,
+            InMemoryDataset train, long seed) {
+        String method = PruningSpec.OMP.equals(pruning.strategy()) ? PruningMethods.MAGNITUDE : pruning.strategy();
+        OneShotRequest.Builder request = OneShotRequest.builder(model, scored, method, pruning.targetSparsity())
+                .mask(current)
+                .scope(pruning.scope())
+                .ignore(pruning.ignore())
+                .seed(seed);
+        if (PruningSpec.LAYERWISE.equals(pruning.scope())) {
+            request.distribution(pruning.layerDistribution());
+        }
+        if (PruningSpec.SNIP.equals(method) || PruningSpec.GRASP.equals(method)) {
+            request.scoringData(ScoringData.of(train)).samplesPerClass(pruning.scoreSamplesPerClass());
+        }
+        if (PruningSpec.SYNFLOW.equals(method)) {
+            request.rounds(pruning.synflowRounds());
+        }
+        return request.build();
     }
 
     /** The task's checkpoint if it belongs to this level and run, else null (the level starts over). */
