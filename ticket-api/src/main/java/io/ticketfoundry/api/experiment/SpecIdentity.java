@@ -30,7 +30,8 @@ public final class SpecIdentity {
         PruningSpec pruning = filled.pruning();
         PruningSpec sorted = new PruningSpec(pruning.scope(), pruning.fraction(), pruning.levels(),
                 new TreeMap<>(pruning.layerFractions()), pruning.ignore().stream().sorted().toList(),
-                pruning.targetSparsity(), pruning.counting(), pruning.strategy());
+                pruning.targetSparsity(), pruning.counting(), pruning.strategy(), pruning.layerDistribution(),
+                pruning.scoreSamplesPerClass(), pruning.synflowRounds());
         // controls are a set: kept in the catalogue's order so that the order given does not matter
         List<String> controls = ExperimentSpec.CONTROLS.stream().filter(filled.controls()::contains).toList();
         return new ExperimentSpec(filled.schemaVersion(), filled.model(), filled.dataset(), filled.training(),
