@@ -31,7 +31,7 @@ public final class SpecIdentity {
         PruningSpec sorted = new PruningSpec(pruning.scope(), pruning.fraction(), pruning.levels(),
                 new TreeMap<>(pruning.layerFractions()), pruning.ignore().stream().sorted().toList(),
                 pruning.targetSparsity(), pruning.counting(), pruning.strategy(), pruning.layerDistribution(),
-                pruning.scoreSamplesPerClass(), pruning.synflowRounds());
+                pruning.scoreSamplesPerClass(), pruning.synflowRounds(), pruning.graspRedrawLinear());
         // controls are a set: kept in the catalogue's order so that the order given does not matter
         List<String> controls = ExperimentSpec.CONTROLS.stream().filter(filled.controls()::contains).toList();
         return new ExperimentSpec(filled.schemaVersion(), filled.model(), filled.dataset(), filled.training(),

@@ -30,6 +30,9 @@ import java.util.Map;
  *   <li>{@code scoreSamplesPerClass}: examples of each class of the training split SNIP and GraSP
  *       score on (default 10, GraSP's choice); {@code synflowRounds}: SynFlow's pruning rounds
  *       (default 100).
+ *   <li>{@code graspRedrawLinear} (default true, as GraSP's reference code): GraSP scores a copy of
+ *       the network whose Linear weights are re-drawn from Xavier normal; false scores the weights
+ *       themselves.
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,7 +47,8 @@ public record PruningSpec(
         String strategy,
         String layerDistribution,
         Integer scoreSamplesPerClass,
-        Integer synflowRounds) {
+        Integer synflowRounds,
+        Boolean graspRedrawLinear) {
 
     public static final String GLOBAL = "global";
     public static final String LAYERWISE = "layerwise";
@@ -72,18 +76,18 @@ public record PruningSpec(
     /** The fields of the first schema; the new ones take their defaults. */
     public PruningSpec(String scope, Double fraction, Integer levels, Map<String, Double> layerFractions,
             List<String> ignore) {
-        this(scope, fraction, levels, layerFractions, ignore, null, null, null, null, null, null);
+        this(scope, fraction, levels, layerFractions, ignore, null, null, null, null, null, null, null);
     }
 
     /** The fields before the one-shot methods other than omp; their settings take the defaults. */
     public PruningSpec(String scope, Double fraction, Integer levels, Map<String, Double> layerFractions,
             List<String> ignore, Double targetSparsity, String counting, String strategy) {
-        this(scope, fraction, levels, layerFractions, ignore, targetSparsity, counting, strategy, null, null, null);
+        this(scope, fraction, levels, layerFractions, ignore, targetSparsity, counting, strategy, null, null, null, null);
     }
 
     public static PruningSpec defaults() {
         return new PruningSpec(GLOBAL, 0.2, 10, Map.of(), List.of(), null, IGNORED_EXCLUDED, IMP, UNIFORM,
-                DEFAULT_SCORE_SAMPLES_PER_CLASS, DEFAULT_SYNFLOW_ROUNDS);
+                DEFAULT_SCORE_SAMPLES_PER_CLASS, DEFAULT_SYNFLOW_ROUNDS, true);
     }
 
     public PruningSpec withDefaults() {
@@ -99,6 +103,7 @@ public record PruningSpec(
                 strategy != null ? strategy : d.strategy(),
                 layerDistribution != null ? layerDistribution : d.layerDistribution(),
                 scoreSamplesPerClass != null ? scoreSamplesPerClass : d.scoreSamplesPerClass(),
-                synflowRounds != null ? synflowRounds : d.synflowRounds());
+                synflowRounds != null ? synflowRounds : d.synflowRounds(),
+                graspRedrawLinear != null ? graspRedrawLinear : d.graspRedrawLinear());
     }
 }

@@ -23,6 +23,7 @@ import io.ticketfoundry.worker.model.ParameterSpec;
 import io.ticketfoundry.worker.model.Weights;
 import io.ticketfoundry.worker.prune.MagnitudePruning;
 import io.ticketfoundry.worker.prune.Mask;
+import io.ticketfoundry.worker.prune.GraspScoringWeights;
 import io.ticketfoundry.worker.prune.OneShotPruning;
 import io.ticketfoundry.worker.prune.OneShotRequest;
 import io.ticketfoundry.worker.prune.OneShotResult;
@@ -177,10 +178,18 @@ public final class LevelRunner {
                     // one-shot methods score the trained weights (omp) or the rewind point (pruning at init)
                     Weights scored = PruningSpec.OMP.equals(spec.pruning().strategy())
                             ? parentWeights : CheckpointFiles.readWeights(task.rewindPoint(), model);
-                    OneShotResult oneShot = OneShotPruning.prune(oneShotRequest(spec.pruning(), model, scored,
-                            parentMask, train, Seeds.derive(task.seed(), "prune", level)));
+                    long pruneSeed = Seeds.derive(task.seed(), "prune", level);
+                    boolean redraw = PruningSpec.GRASP.equals(spec.pruning().strategy())
+                            && spec.pruning().graspRedrawLinear();
+                    OneShotResult oneShot = OneShotPruning.prune(oneShotRequest(spec.pruning(), model,
+                            GraspScoringWeights.of(model, scored, redraw, pruneSeed), parentMask, train, pruneSeed));
                     mask = oneShot.mask();
-                    pruningRecord = oneShot.record();
+                    pruningRecord = new LinkedHashMap<>(oneShot.record());
+                    if (PruningSpec.GRASP.equals(spec.pruning().strategy())) {
+                        pruningRecord.put("scoredWeights", redraw
+                                ? "a copy with every Linear weight re-drawn from Xavier normal (seeded), as GraSP's reference"
+                                : "the rewind point's weights");
+                    }
                 } else {
                     mask = pruneLevel(spec.pruning(), parentWeights, parentMask);
                 }

@@ -46,7 +46,7 @@ class OneShotLevelTest {
     }
 
     private static PruningSpec oneShot(String strategy, String scope, String distribution) {
-        return new PruningSpec(scope, 0.2, 1, Map.of(), List.of(), 0.8, null, strategy, distribution, 2, 5);
+        return new PruningSpec(scope, 0.2, 1, Map.of(), List.of(), 0.8, null, strategy, distribution, 2, 5, null);
     }
 
     @BeforeAll
@@ -90,5 +90,17 @@ class OneShotLevelTest {
         LevelOutcome a = levelOne(oneShot("random", "global", null), "random-a");
         LevelOutcome b = levelOne(oneShot("random", "global", null), "random-b");
         assertThat(CheckpointFiles.readMask(a.maskPath(), LENET)).isEqualTo(CheckpointFiles.readMask(b.maskPath(), LENET));
+    }
+
+    @Test
+    void graspScoresAReDrawnCopyOfTheLinearWeightsAsItsReferenceUnlessToldOtherwise() throws Exception {
+        LevelOutcome redrawn = levelOne(oneShot("grasp", "global", null), "grasp-redrawn");
+        LevelOutcome own = levelOne(new PruningSpec("global", 0.2, 1, Map.of(), List.of(), 0.8, null, "grasp", null, 2, 5,
+                false), "grasp-own");
+        assertThat(redrawn.provenance().get("pruning")).contains("re-drawn from Xavier normal");
+        assertThat(own.provenance().get("pruning")).contains("\"scoredWeights\":\"the rewind point's weights\"");
+        assertThat(CheckpointFiles.readMask(redrawn.maskPath(), LENET))
+                .isNotEqualTo(CheckpointFiles.readMask(own.maskPath(), LENET));
+        assertThat(own.remainingPrunable()).isEqualTo(redrawn.remainingPrunable()).isEqualTo(53_240);
     }
 }
