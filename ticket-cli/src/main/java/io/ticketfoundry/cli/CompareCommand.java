@@ -38,6 +38,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--ticket-kind", description = "imp (default), calibrated, control-reinit, ...")
     String ticketKind;
 
+    @Option(names = "--final", description = "one row per experiment at its last level (e.g. a target sparsity)")
+    boolean finalLevels;
+
     @Option(names = "--plot", description = "save the figure here (.png or .svg)")
     Path plot;
 
@@ -58,7 +61,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         String query = query(ids, metrics, dataset, split, ticketKind);
         JsonNode comparison = client.get("api/v1/comparisons?" + query);
-        System.out.print(ComparisonTable.render(comparison));
+        System.out.print(finalLevels ? ComparisonTable.renderFinal(comparison) : ComparisonTable.render(comparison));
         if (jsonFile != null) {
             java.nio.file.Files.writeString(jsonFile, client.json().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(comparison));

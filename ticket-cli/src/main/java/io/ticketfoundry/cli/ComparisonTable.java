@@ -64,4 +64,44 @@ final class ComparisonTable {
                 ? mean + " ± " + String.format(Locale.ROOT, "%.4f", metric.path("std").asDouble())
                 : mean;
     }
+
+    /**
+     * One row per experiment at its last level with tickets (e.g. the level that reached a target
+     * sparsity): the experiment's label, that level, its mean remaining weights and every metric.
+     */
+    static String renderFinal(JsonNode comparison) {
+        List<String> metrics = new ArrayList<>();
+        comparison.path("metrics").forEach(m -> metrics.add(m.asString()));
+        StringBuilder out = new StringBuilder("\n| experiment | level | remaining |");
+        metrics.forEach(m -> out.append(' ').append(m).append(" |"));
+        out.append("\n|---|---|---|");
+        metrics.forEach(m -> out.append("---|"));
+        out.append('\n');
+        int index = 0;
+        for (JsonNode experiment : comparison.path("experiments")) {
+            JsonNode last = null;
+            int lastLevel = -1;
+            for (JsonNode level : comparison.path("levels")) {
+                JsonNode cell = level.path("experiments").get(index);
+                if (cell != null && cell.path("tickets").asInt() > 0) {
+                    last = cell;
+                    lastLevel = level.path("level").asInt();
+                }
+            }
+            out.append("| ").append(experiment.path("name").asString()).append(" | ");
+            if (last == null) {
+                out.append("– | – |");
+                metrics.forEach(m -> out.append(" – |"));
+            } else {
+                JsonNode values = last.path("metrics");
+                out.append(lastLevel).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.2f%%", 100 * last.path("remainingFraction").asDouble()))
+                        .append(" |");
+                metrics.forEach(m -> out.append(' ').append(cell(values.path(m))).append(" |"));
+            }
+            out.append('\n');
+            index++;
+        }
+        return out.toString();
+    }
 }
