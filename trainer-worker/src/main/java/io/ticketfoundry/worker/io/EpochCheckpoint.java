@@ -7,6 +7,7 @@ import io.ticketfoundry.common.safetensors.SafeTensorsFormatException;
 import io.ticketfoundry.common.safetensors.SafeTensorsReader;
 import io.ticketfoundry.common.safetensors.SafeTensorsWriter;
 import io.ticketfoundry.common.safetensors.Tensor;
+import io.ticketfoundry.worker.model.BufferSpec;
 import io.ticketfoundry.worker.model.ModelDefinition;
 import io.ticketfoundry.worker.model.ParameterSpec;
 import io.ticketfoundry.worker.model.Weights;
@@ -24,9 +25,10 @@ import java.util.Map;
 
 /**
  * A level's training stopped at the end of an epoch, as one safetensors file: {@code model.<name>}
- * (every parameter), {@code optimizer.<slot>.<name>} (the optimizer's state) and, once the level
- * has captured it, {@code rewind.<name>} (the rewind point), all F32, named by the reference
- * parameter names. The metadata carries the level, seed, epoch, global step, optimizer and its
+ * (every parameter and buffer of the state_dict: F32, and {@code num_batches_tracked} I64),
+ * {@code optimizer.<slot>.<name>} (the optimizer's state) and, once the level has captured it,
+ * {@code rewind.<name>} (the rewind point), named by the reference names. A checkpoint written
+ * before buffers were kept has none; its buffers read as fresh (running mean 0, variance 1). The metadata carries the level, seed, epoch, global step, optimizer and its
  * update count, and the SHA-256 of the level's mask, so a checkpoint is never resumed under a
  * different mask or level. This is a worker-internal format, not a download for users.
  */
@@ -37,9 +39,7 @@ public record EpochCheckpoint(int level, long seed, int epoch, String maskSha256
     public void write(Path path) throws IOException {
         List<Tensor> tensors = new ArrayList<>();
         Weights weights = state.weights();
-        for (ParameterSpec spec : weights.specs()) {
-            tensors.add(Tensor.ofFloats("model." + spec.name(), spec.shape(), weights.values(spec.name())));
-        }
+        addStateDict(tensors, "model.", weights);
         OptimizerState optimizer = state.optimizer();
         optimizer.slots().forEach((slot, values) -> {
             for (ParameterSpec spec : weights.specs()) {
@@ -74,7 +74,7 @@ public record EpochCheckpoint(int level, long seed, int epoch, String maskSha256
             throw new SafeTensorsFormatException(path + " is not an epoch checkpoint (kind " + metadata.get("kind") + ")");
         }
         try {
-            Weights weights = weights(file, "model.", model, path);
+            Weights weights = stateDict(file, "model.", model, path);
             Weights rewind = file.contains("rewind." + model.parameters().get(0).name())
                     ? weights(file, "rewind.", model, path) : null;
             Map<String, Map<String, float[]>> slots = new LinkedHashMap<>();
@@ -90,6 +90,51 @@ public record EpochCheckpoint(int level, long seed, int epoch, String maskSha256
         } catch (RuntimeException e) {
             throw new SafeTensorsFormatException(path + ": not a usable epoch checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    /** Every parameter and buffer of {@code weights} under {@code prefix}: F32, and I64 for batch counters. */
+    static void addStateDict(List<Tensor> tensors, String prefix, Weights weights) {
+        for (ParameterSpec spec : weights.specs()) {
+            tensors.add(Tensor.ofFloats(prefix + spec.name(), spec.shape(), weights.values(spec.name())));
+        }
+        for (BufferSpec spec : weights.buffers()) {
+            tensors.add(spec.dtype() == DType.I64
+                    ? Tensor.ofLongs(prefix + spec.name(), spec.shape(), weights.longValues(spec.name()))
+                    : Tensor.ofFloats(prefix + spec.name(), spec.shape(), weights.values(spec.name())));
+        }
+    }
+
+    /** The parameters and buffers under {@code prefix}; buffers absent altogether read as fresh. */
+    static Weights stateDict(SafeTensors file, String prefix, ModelDefinition model, Path path)
+            throws SafeTensorsFormatException {
+        Weights parameters = weights(file, prefix, model, path);
+        List<BufferSpec> buffers = model.buffers();
+        long present = buffers.stream().filter(b -> file.contains(prefix + b.name())).count();
+        if (present == 0) {
+            return parameters;
+        }
+        if (present != buffers.size()) {
+            throw new SafeTensorsFormatException(path + ": only " + present + " of the " + buffers.size()
+                    + " buffers under " + prefix);
+        }
+        Map<String, float[]> floats = new LinkedHashMap<>();
+        for (ParameterSpec spec : model.parameters()) {
+            floats.put(spec.name(), parameters.values(spec.name()));
+        }
+        Map<String, long[]> longs = new LinkedHashMap<>();
+        for (BufferSpec spec : buffers) {
+            Tensor tensor = file.get(prefix + spec.name());
+            if (tensor.dtype() != spec.dtype() || !Arrays.equals(tensor.shape(), spec.shape())) {
+                throw new SafeTensorsFormatException(path + ": " + tensor.name() + " is " + tensor.dtype() + " "
+                        + Arrays.toString(tensor.shape()) + ", expected " + spec.dtype() + " " + Arrays.toString(spec.shape()));
+            }
+            if (spec.dtype() == DType.I64) {
+                longs.put(spec.name(), tensor.toLongArray());
+            } else {
+                floats.put(spec.name(), tensor.toFloatArray());
+            }
+        }
+        return Weights.of(model, floats, longs);
     }
 
     private static Weights weights(SafeTensors file, String prefix, ModelDefinition model, Path path)
