@@ -32,9 +32,15 @@ import java.util.Map;
  * update count, and the SHA-256 of the level's mask, so a checkpoint is never resumed under a
  * different mask or level. This is a worker-internal format, not a download for users.
  */
-public record EpochCheckpoint(int level, long seed, int epoch, String maskSha256, TrainingState state, Weights rewind) {
+public record EpochCheckpoint(int level, long seed, int epoch, String maskSha256, TrainingState state, Weights rewind,
+        SparseCheckpoint sparse) {
 
     public static final String KIND = "epoch-checkpoint";
+
+    /** A checkpoint of a level with a fixed mask. */
+    public EpochCheckpoint(int level, long seed, int epoch, String maskSha256, TrainingState state, Weights rewind) {
+        this(level, seed, epoch, maskSha256, state, rewind, null);
+    }
 
     public void write(Path path) throws IOException {
         List<Tensor> tensors = new ArrayList<>();
@@ -64,6 +70,9 @@ public record EpochCheckpoint(int level, long seed, int epoch, String maskSha256
         metadata.put("optimizerUpdates", String.valueOf(optimizer.updates()));
         metadata.put("optimizerSlots", String.join(",", optimizer.slots().keySet()));
         metadata.put("maskSha256", maskSha256);
+        if (sparse != null) {
+            writeSparse(sparse, tensors, metadata);
+        }
         AtomicFiles.write(path, SafeTensorsWriter.toBytes(new SafeTensors(metadata, tensors)));
     }
 
@@ -85,11 +94,79 @@ public record EpochCheckpoint(int level, long seed, int epoch, String maskSha256
             OptimizerState optimizer = new OptimizerState(metadata.get("optimizer"),
                     Integer.parseInt(metadata.get("optimizerUpdates")), slots);
             TrainingState state = new TrainingState(Long.parseLong(metadata.get("step")), weights, optimizer);
+            SparseCheckpoint sparse = metadata.containsKey("sparse") ? readSparse(file, model, path) : null;
             return new EpochCheckpoint(Integer.parseInt(metadata.get("level")), Long.parseLong(metadata.get("seed")),
-                    Integer.parseInt(metadata.get("epoch")), metadata.get("maskSha256"), state, rewind);
+                    Integer.parseInt(metadata.get("epoch")), metadata.get("maskSha256"), state, rewind, sparse);
         } catch (RuntimeException e) {
             throw new SafeTensorsFormatException(path + ": not a usable epoch checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    private static void writeSparse(SparseCheckpoint sparse, List<Tensor> tensors, Map<String, String> metadata) {
+        Mask mask = sparse.mask();
+        addMask(tensors, "sparse.mask.", mask);
+        if (sparse.averaged() > 0) {
+            for (ParameterSpec spec : mask.model().parameters()) {
+                tensors.add(Tensor.ofFloats("sparse.average." + spec.name(), spec.shape(), sparse.average().get(spec.name())));
+            }
+            addMask(tensors, "sparse.averageSupport.", sparse.averageSupport());
+        }
+        List<String> steps = new ArrayList<>();
+        for (SparseCheckpoint.Snapshot snapshot : sparse.snapshots()) {
+            addMask(tensors, "snapshot." + snapshot.step() + ".mask.", snapshot.mask());
+            addStateDict(tensors, "snapshot." + snapshot.step() + ".model.", snapshot.weights());
+            steps.add(String.valueOf(snapshot.step()));
+        }
+        metadata.put("sparse", "1");
+        metadata.put("sparseMaskUpdates", String.valueOf(sparse.maskUpdates()));
+        metadata.put("sparseAveraged", String.valueOf(sparse.averaged()));
+        metadata.put("snapshotSteps", String.join(",", steps));
+    }
+
+    private static SparseCheckpoint readSparse(SafeTensors file, ModelDefinition model, Path path)
+            throws SafeTensorsFormatException {
+        Map<String, String> metadata = file.metadata();
+        Mask mask = mask(file, "sparse.mask.", model, path);
+        int averaged = Integer.parseInt(metadata.get("sparseAveraged"));
+        Map<String, float[]> average = null;
+        Mask support = null;
+        if (averaged > 0) {
+            average = weights(file, "sparse.average.", model, path).asMap();
+            support = mask(file, "sparse.averageSupport.", model, path);
+        }
+        List<SparseCheckpoint.Snapshot> snapshots = new ArrayList<>();
+        String steps = metadata.getOrDefault("snapshotSteps", "");
+        for (String step : steps.isEmpty() ? new String[0] : steps.split(",")) {
+            snapshots.add(new SparseCheckpoint.Snapshot(Long.parseLong(step),
+                    mask(file, "snapshot." + step + ".mask.", model, path),
+                    stateDict(file, "snapshot." + step + ".model.", model, path)));
+        }
+        return new SparseCheckpoint(mask, Long.parseLong(metadata.get("sparseMaskUpdates")), average, averaged, support,
+                snapshots);
+    }
+
+    private static void addMask(List<Tensor> tensors, String prefix, Mask mask) {
+        for (ParameterSpec spec : mask.model().prunableParameters()) {
+            tensors.add(Tensor.ofBytes(prefix + spec.name(), DType.U8, spec.shape(), mask.values(spec.name())));
+        }
+    }
+
+    private static Mask mask(SafeTensors file, String prefix, ModelDefinition model, Path path)
+            throws SafeTensorsFormatException {
+        Map<String, byte[]> values = new LinkedHashMap<>();
+        for (ParameterSpec spec : model.prunableParameters()) {
+            String name = prefix + spec.name();
+            if (!file.contains(name)) {
+                throw new SafeTensorsFormatException(path + ": missing tensor " + name);
+            }
+            Tensor tensor = file.get(name);
+            if (tensor.dtype() != DType.U8 || !Arrays.equals(tensor.shape(), spec.shape())) {
+                throw new SafeTensorsFormatException(path + ": " + name + " is " + tensor.dtype() + " "
+                        + Arrays.toString(tensor.shape()) + ", expected U8 " + Arrays.toString(spec.shape()));
+            }
+            values.put(spec.name(), tensor.toByteArray());
+        }
+        return Mask.of(model, values);
     }
 
     /** Every parameter and buffer of {@code weights} under {@code prefix}: F32, and I64 for batch counters. */
