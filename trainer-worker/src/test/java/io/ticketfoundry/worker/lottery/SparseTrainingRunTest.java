@@ -195,6 +195,37 @@ class SparseTrainingRunTest {
     }
 
     @Test
+    void cigLOnAResNetReestimatesBatchNormAndResumesBitIdentically() throws Exception {
+        Path cifar = work.resolve("cifar");
+        io.ticketfoundry.worker.data.SyntheticCifar.writeCifar10(cifar, 16, 20, 3);
+        // 80 images at batch 16: 5 steps an epoch, 10 in all; mask updates after steps 2, 4, 6
+        ExperimentSpec spec = new ExperimentSpec(1, "resnet-20", "cifar10", new TrainingSpec("sgd", 0.05, 0.9, 0.0, 16, 2),
+                new PruningSpec("global", 0.2, 0, Map.of(), List.of()), RewindSpec.defaults(), new EvaluationSpec(15),
+                null, null, new SparseTrainingSpec("cigl", 0.8, "erk", 2, null, null, null, null, 1, "reimpose",
+                        List.of(3)));
+        LevelRunner runner = LevelRunner.builder().setDatasetRoot(cifar).setWorkerId("sparse-test")
+                .optCheckpoints(1, Duration.ZERO).build();
+        Keeper keeper = new Keeper(work.resolve("resnet-checkpoints"));
+        LevelOutcome straight = runner.run(LevelTask.first(spec, SEED, work.resolve("resnet")), keeper);
+        ModelDefinition resnet = io.ticketfoundry.worker.model.ModelRegistry.standard().get("resnet-20", 10);
+        Map<String, Long> kept = LayerDensities.keptCounts(resnet, List.of(), "erk", 0.8);
+        long budget = kept.values().stream().mapToLong(Long::longValue).sum();
+        assertThat(straight.remainingPrunable()).isEqualTo(budget);
+        straight.layers().forEach((name, layer) -> assertThat(layer.remaining()).as(name).isEqualTo(kept.get(name)));
+        assertThat(straight.provenance().get("ciglBatchNorm")).startsWith("re-estimated over the training set");
+        assertThat(straight.provenance()).containsEntry("ciglAveragedEpochs", "2 (epochs 1..2, equal weights)");
+        Weights trained = CheckpointFiles.readWeights(straight.trainedPath(), resnet);
+        assertThat(trained.longValues("bn.num_batches_tracked")[0]).as("10 training steps, then 5 re-estimation batches")
+                .isEqualTo(15);
+        assertThat(straight.snapshots()).hasSize(1);
+
+        LevelOutcome resumed = runner.run(LevelTask.first(spec, SEED, work.resolve("resnet-resumed"))
+                .withResumeCheckpoint(keeper.checkpoints.get(1)), LevelListener.NONE);
+        assertThat(resumed.provenance()).containsEntry("resumedFromEpoch", "1");
+        assertSameFiles(straight, resumed);
+    }
+
+    @Test
     void onlyLevelZeroAndStepsWithinTheRunAreAccepted() {
         ExperimentSpec late = spec(sparse("rigl", null, List.of(40)), List.of());
         assertThatThrownBy(() -> runner(0).run(LevelTask.first(late, SEED, work), LevelListener.NONE))
