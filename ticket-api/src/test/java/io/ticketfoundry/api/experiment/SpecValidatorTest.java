@@ -311,4 +311,12 @@ class SpecValidatorTest {
                 .extracting(FieldProblem::field, FieldProblem::message)
                 .containsExactly(tuple("spec.pruning.ignore", "leaves no tensor to train sparsely"));
     }
+
+    @Test
+    void theExampleExperimentRequestsValidate() throws Exception {
+        for (String file : java.util.List.of("fashion-mnist-lenet-300-100.json", "fashion-mnist-lenet-300-100-rigl.json")) {
+            String request = java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", file));
+            assertThat(read(JSON.readTree(request).get("spec").toString()).problems()).as(file).isEmpty();
+        }
+    }
 }
