@@ -232,9 +232,17 @@ public class WorkerService {
                 throw ApiException.invalid("ticket", "is required");
             }
             List<SnapshotReport> snapshots = request.snapshots() == null ? List.of() : request.snapshots();
-            if (!snapshots.isEmpty() && !(JobQueue.KIND_IMP_LEVEL.equals(job.kind()) && job.level() == 0
-                    && resolvedSpec(job.experimentId()).sparseTraining() != null)) {
+            boolean sparseLevel = JobQueue.KIND_IMP_LEVEL.equals(job.kind())
+                    && resolvedSpec(job.experimentId()).sparseTraining() != null;
+            if (!snapshots.isEmpty() && !(sparseLevel && job.level() == 0)) {
                 throw ApiException.invalid("snapshots", "only the level-0 job of a sparse-training experiment keeps snapshots");
+            }
+            String method = sparseLevel ? resolvedSpec(job.experimentId()).sparseTraining().method() : null;
+            if (sparseLevel && (request.ticket().provenance() == null
+                    || !method.equals(request.ticket().provenance().get("sparseMethod")))) {
+                // a worker that predates sparse training would ignore the section and train a dense network
+                throw ApiException.invalid("ticket.provenance.sparseMethod", "must be " + method
+                        + ": this experiment trains sparsely, and the ticket does not say it did");
             }
             UUID ticketId = tickets.record(job, request.ticket(), snapshots);
             if (JobQueue.KIND_CALIBRATE.equals(job.kind())) {

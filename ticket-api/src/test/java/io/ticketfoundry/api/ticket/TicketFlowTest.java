@@ -324,21 +324,30 @@ class TicketFlowTest extends QueueTestBase {
         String trained = uploaded(lease, bytes(100));
         List<SnapshotReport> snapshots = List.of(new SnapshotReport(10, report(0, mask10, rewind, weights10, 200)),
                 new SnapshotReport(20, report(0, mask20, rewind, weights20, 200)));
+        TicketReport plain = report(0, mask, rewind, trained, 200);
+        TicketReport sparse = new TicketReport(0, mask, rewind, trained, plain.prunableWeights(), plain.remainingPrunable(),
+                plain.totalParameters(), plain.remainingTotal(), plain.layers(), plain.metrics(),
+                Map.of("engine", "pytorch 2.7.1", "sparseMethod", "rigl"));
+
+        // a worker that predates sparse training would report a dense ticket without saying how it trained
+        HttpResponse<String> dense = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
+                new CompleteRequest(lease.fencingToken(), plain));
+        assertThat(dense.statusCode()).isEqualTo(400);
+        assertThat(fx.tree(dense).get("errors").get(0).get("field").asString()).isEqualTo("ticket.provenance.sparseMethod");
 
         HttpResponse<String> unordered = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
-                new CompleteRequest(lease.fencingToken(), report(0, mask, rewind, trained, 200), null,
-                        List.of(snapshots.get(1), snapshots.get(0))));
+                new CompleteRequest(lease.fencingToken(), sparse, null, List.of(snapshots.get(1), snapshots.get(0))));
         assertThat(unordered.statusCode()).isEqualTo(400);
         assertThat(fx.tree(unordered).get("errors").get(0).get("field").asString()).isEqualTo("snapshots[1].step");
         HttpResponse<String> notUploaded = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
-                new CompleteRequest(lease.fencingToken(), report(0, mask, rewind, trained, 200), null,
+                new CompleteRequest(lease.fencingToken(), sparse, null,
                         List.of(new SnapshotReport(10, report(0, QueueFixtures.sha256(bytes(5)), rewind, weights10, 200)))));
         assertThat(notUploaded.statusCode()).isEqualTo(400);
         assertThat(fx.tree(notUploaded).get("errors").get(0).get("field").asString()).isEqualTo("snapshots[0].ticket.maskSha256");
         assertThat(count("SELECT count(*) FROM ticket WHERE experiment_id = :p", experiment)).isZero();
 
         HttpResponse<String> done = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
-                new CompleteRequest(lease.fencingToken(), report(0, mask, rewind, trained, 200), null, snapshots));
+                new CompleteRequest(lease.fencingToken(), sparse, null, snapshots));
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         UUID ticket = UUID.fromString(fx.tree(done).get("ticketId").asString());
         assertThat(fx.tree(done).get("nextJobId").isNull()).as("sparse training makes no IMP level").isTrue();
