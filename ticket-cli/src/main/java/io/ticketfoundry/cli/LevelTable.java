@@ -22,9 +22,13 @@ final class LevelTable {
         out.append(String.format(Locale.ROOT, "%-5s %-5s %14s %14s %9s %8s %8s %8s%n",
                 "seed", "level", "remaining(pr)", "remaining(all)", "accuracy", "ECE", "NLL", "Brier"));
         for (JsonNode ticket : tickets) {
-            // control tickets (kind control-...) follow their level's IMP ticket, labelled
+            // control tickets (kind control-...) follow their level's IMP ticket, labelled; a
+            // sparse-training snapshot is labelled with its training step
             String kind = ticket.path("kind").asString("imp");
             String label = kind.isEmpty() || "imp".equals(kind) ? "" : "  " + kind;
+            if (ticket.path("step").isNumber()) {
+                label += " step " + ticket.path("step").asLong();
+            }
             out.append(String.format(Locale.ROOT, "%-5d %-5d %13.2f%% %13.2f%% %9s %8s %8s %8s" + label.replace("%", "%%") + "%n",
                     ticket.path("seed").asLong(),
                     ticket.path("level").asInt(),

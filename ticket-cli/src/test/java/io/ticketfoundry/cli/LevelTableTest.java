@@ -28,4 +28,18 @@ class LevelTableTest {
     void saysSoWhenThereAreNoTickets() {
         assertThat(LevelTable.render(JsonMapper.builder().build().readTree("{\"items\":[]}"))).contains("no tickets yet");
     }
+
+    @Test
+    void aSparseTrainingSnapshotIsLabelledWithItsStep() {
+        String tickets = """
+                {"items":[
+                 {"seed":0,"level":0,"kind":"imp","step":null,"prunable":{"total":1000,"remaining":100,"density":0.1},
+                  "allParameters":{"total":1010,"remaining":110,"density":0.1089},"accuracy":0.9},
+                 {"seed":0,"level":0,"kind":"snapshot","step":200,"prunable":{"total":1000,"remaining":100,"density":0.1},
+                  "allParameters":{"total":1010,"remaining":110,"density":0.1089},"accuracy":0.7}]}""";
+        String[] lines = LevelTable.render(JsonMapper.builder().build().readTree(tickets)).split("\\R");
+        assertThat(lines).hasSize(3);
+        assertThat(lines[1]).endsWith("-");
+        assertThat(lines[2]).contains("0.7000").endsWith("snapshot step 200");
+    }
 }

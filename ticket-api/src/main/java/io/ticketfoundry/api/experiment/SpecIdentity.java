@@ -3,6 +3,7 @@ package io.ticketfoundry.api.experiment;
 import io.ticketfoundry.common.spec.ExperimentSpec;
 import io.ticketfoundry.common.spec.ObjectiveSpec;
 import io.ticketfoundry.common.spec.PruningSpec;
+import io.ticketfoundry.common.spec.SparseTrainingSpec;
 import java.util.List;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
@@ -35,7 +36,7 @@ public final class SpecIdentity {
         // controls are a set: kept in the catalogue's order so that the order given does not matter
         List<String> controls = ExperimentSpec.CONTROLS.stream().filter(filled.controls()::contains).toList();
         return new ExperimentSpec(filled.schemaVersion(), filled.model(), filled.dataset(), filled.training(),
-                sorted, filled.rewind(), filled.evaluation(), filled.initializer(), controls);
+                sorted, filled.rewind(), filled.evaluation(), filled.initializer(), controls, filled.sparseTraining());
     }
 
     public static JsonNode tree(ExperimentSpec spec) {
@@ -47,11 +48,18 @@ public final class SpecIdentity {
      * whose default holds whatever the kind ({@link ObjectiveSpec#ADDED_FIELD_DEFAULTS}, e.g.
      * {@code dropoutPlacement: hidden}), so a {@code vwcc} spec at that default keeps the hash it had
      * before the field existed. The default spec itself ({@code basic}) has none of them.
+     *
+     * <p>The default spec has no {@code sparseTraining} section (null: no sparse training), so a
+     * spec without one hashes as before. A spec with one is compared with the section's defaults
+     * ({@link SparseTrainingSpec#identityDefaults()}): only its non-default values are hashed, and a
+     * field added to the section later with a default changes no hash either. The section is never
+     * emptied by this, since {@code sparsity} has no default.
      */
     public static JsonNode defaultsTree() {
         ObjectNode tree = (ObjectNode) tree(resolve(ExperimentSpec.defaults()));
         ObjectNode objective = (ObjectNode) tree.get("training").get("objective");
         ObjectiveSpec.ADDED_FIELD_DEFAULTS.forEach(objective::put);
+        tree.set("sparseTraining", JSON.valueToTree(SparseTrainingSpec.identityDefaults()));
         return tree;
     }
 

@@ -8,6 +8,7 @@ import io.ticketfoundry.common.spec.ModelCatalog;
 import io.ticketfoundry.common.spec.ObjectiveSpec;
 import io.ticketfoundry.common.spec.PruningSpec;
 import io.ticketfoundry.common.spec.RewindSpec;
+import io.ticketfoundry.common.spec.SparseTrainingSpec;
 import io.ticketfoundry.common.spec.TrainingSpec;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -301,7 +302,103 @@ public final class SpecValidator {
                 problems.add(new FieldProblem(root + ".controls[" + i + "]", "names " + control + " twice"));
             }
         }
+        if (spec.sparseTraining() != null) {
+            checkSparseTraining(spec, model.orElse(null), root, problems);
+        }
         return problems;
+    }
+
+    public static final int MAX_SNAPSHOT_STEPS = 100;
+    public static final int MAX_RANDOM_MASK_DENOMINATOR = 1_000_000;
+
+    /**
+     * A sparse-training spec: the section's values, and the rest of the spec fitting a run that
+     * makes one sparse ticket per seed at level 0 (no IMP levels, target sparsity, per-layer
+     * fractions or controls; the rewind point is the initialisation).
+     */
+    private static void checkSparseTraining(ExperimentSpec spec, ModelCatalog.ModelInfo model, String root,
+            List<FieldProblem> problems) {
+        SparseTrainingSpec sparse = spec.sparseTraining();
+        String path = root + ".sparseTraining";
+        if (!SparseTrainingSpec.METHODS.contains(sparse.method())) {
+            problems.add(new FieldProblem(path + ".method", "must be one of " + String.join(", ", SparseTrainingSpec.METHODS)));
+        } else {
+            for (String field : sparse.foreignFields()) {
+                problems.add(new FieldProblem(path + "." + field, "is not used by method " + sparse.method()));
+            }
+        }
+        if (sparse.sparsity() == null) {
+            problems.add(new FieldProblem(path + ".sparsity", "is required (the target sparsity over the prunable tensors not ignored)"));
+        } else if (!(sparse.sparsity() > 0 && sparse.sparsity() < 1)) {
+            problems.add(new FieldProblem(path + ".sparsity", "must be > 0 and < 1"));
+        }
+        if (!SparseTrainingSpec.DISTRIBUTIONS.contains(sparse.distribution())) {
+            problems.add(new FieldProblem(path + ".distribution",
+                    "must be one of " + String.join(", ", SparseTrainingSpec.DISTRIBUTIONS)));
+        }
+        if (sparse.updateInterval() != null && sparse.updateInterval() < 1) {
+            problems.add(new FieldProblem(path + ".updateInterval", "must be at least 1 (steps)"));
+        }
+        if (sparse.endFraction() != null && !(sparse.endFraction() > 0 && sparse.endFraction() <= 1)) {
+            problems.add(new FieldProblem(path + ".endFraction", "must be > 0 and <= 1"));
+        }
+        if (sparse.dropFraction() != null && !(sparse.dropFraction() > 0 && sparse.dropFraction() < 1)) {
+            problems.add(new FieldProblem(path + ".dropFraction", "must be > 0 and < 1"));
+        }
+        if (sparse.dropSchedule() != null && !SparseTrainingSpec.DROP_SCHEDULES.contains(sparse.dropSchedule())) {
+            problems.add(new FieldProblem(path + ".dropSchedule",
+                    "must be one of " + String.join(", ", SparseTrainingSpec.DROP_SCHEDULES)));
+        }
+        if (sparse.randomMaskDenominator() != null
+                && (sparse.randomMaskDenominator() < 2 || sparse.randomMaskDenominator() > MAX_RANDOM_MASK_DENOMINATOR)) {
+            problems.add(new FieldProblem(path + ".randomMaskDenominator",
+                    "must be between 2 and " + MAX_RANDOM_MASK_DENOMINATOR));
+        }
+        int epochs = spec.training().epochs();
+        if (sparse.averageFromEpoch() != null && epochs >= 1
+                && (sparse.averageFromEpoch() < 1 || sparse.averageFromEpoch() > epochs)) {
+            problems.add(new FieldProblem(path + ".averageFromEpoch", "must be between 1 and the training budget of "
+                    + epochs + " epochs"));
+        }
+        if (sparse.averaging() != null && !SparseTrainingSpec.AVERAGINGS.contains(sparse.averaging())) {
+            problems.add(new FieldProblem(path + ".averaging", "must be one of " + String.join(", ", SparseTrainingSpec.AVERAGINGS)));
+        }
+        List<Integer> steps = sparse.snapshotSteps();
+        if (steps.size() > MAX_SNAPSHOT_STEPS) {
+            problems.add(new FieldProblem(path + ".snapshotSteps", "must name at most " + MAX_SNAPSHOT_STEPS + " steps"));
+        }
+        int previous = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) <= previous) {
+                problems.add(new FieldProblem(path + ".snapshotSteps[" + i + "]", "must be > 0 and above the step before it"));
+            }
+            previous = Math.max(previous, steps.get(i));
+        }
+
+        PruningSpec pruning = spec.pruning();
+        if (pruning.levels() != 0) {
+            problems.add(new FieldProblem(root + ".pruning.levels",
+                    "must be 0 with sparseTraining (it makes one sparse ticket per seed at level 0, no IMP levels)"));
+        }
+        if (pruning.targetSparsity() != null) {
+            problems.add(new FieldProblem(root + ".pruning.targetSparsity",
+                    "is not used with sparseTraining; its target is sparseTraining.sparsity"));
+        }
+        if (!pruning.layerFractions().isEmpty()) {
+            problems.add(new FieldProblem(root + ".pruning.layerFractions",
+                    "is not used with sparseTraining; its layer densities come from sparseTraining.distribution"));
+        }
+        boolean reportedByPruning = pruning.levels() > 0 || pruning.targetSparsity() != null;
+        if (model != null && !reportedByPruning && new HashSet<>(pruning.ignore()).containsAll(model.prunableTensors())) {
+            problems.add(new FieldProblem(root + ".pruning.ignore", "leaves no tensor to train sparsely"));
+        }
+        if (!spec.controls().isEmpty()) {
+            problems.add(new FieldProblem(root + ".controls", "controls are trained for IMP levels >= 1; sparse training has none"));
+        }
+        if (spec.rewind().step() != null && spec.rewind().step() != 0) {
+            problems.add(new FieldProblem(root + ".rewind.step",
+                    "must be 0 with sparseTraining (its ticket's rewind point is the initialisation)"));
+        }
     }
 
     /**

@@ -30,7 +30,7 @@ public class JobService {
                    c.recorded_at AS checkpoint_recorded_at
             FROM job j
             JOIN experiment e ON e.id = j.experiment_id
-            LEFT JOIN ticket t ON t.job_id = j.id
+            LEFT JOIN ticket t ON t.job_id = j.id AND t.kind <> 'snapshot'
             LEFT JOIN job_checkpoint c ON c.job_id = j.id
             """;
 

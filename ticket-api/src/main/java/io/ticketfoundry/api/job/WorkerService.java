@@ -26,6 +26,7 @@ import io.ticketfoundry.common.protocol.HeartbeatResponse;
 import io.ticketfoundry.common.protocol.JobInputs;
 import io.ticketfoundry.common.protocol.Lease;
 import io.ticketfoundry.common.protocol.LeaseRequest;
+import io.ticketfoundry.common.protocol.SnapshotReport;
 import io.ticketfoundry.common.protocol.TicketReport;
 import io.ticketfoundry.common.spec.ExperimentSpec;
 import io.ticketfoundry.common.spec.PruningSpec;
@@ -207,8 +208,8 @@ public class WorkerService {
     }
 
     /**
-     * Records the ticket, marks the job succeeded and queues the next IMP level, all in one
-     * transaction; a second completion finds the lease over (409).
+     * Records the ticket (and a sparse-training job's snapshots), marks the job succeeded and queues
+     * the next IMP level, all in one transaction; a second completion finds the lease over (409).
      */
     public JobCompleted complete(UUID jobId, Caller caller, CompleteRequest request) {
         if (request == null) {
@@ -230,7 +231,20 @@ public class WorkerService {
             if (request.ticket() == null) {
                 throw ApiException.invalid("ticket", "is required");
             }
-            UUID ticketId = tickets.record(job, request.ticket());
+            List<SnapshotReport> snapshots = request.snapshots() == null ? List.of() : request.snapshots();
+            boolean sparseLevel = JobQueue.KIND_IMP_LEVEL.equals(job.kind())
+                    && resolvedSpec(job.experimentId()).sparseTraining() != null;
+            if (!snapshots.isEmpty() && !(sparseLevel && job.level() == 0)) {
+                throw ApiException.invalid("snapshots", "only the level-0 job of a sparse-training experiment keeps snapshots");
+            }
+            String method = sparseLevel ? resolvedSpec(job.experimentId()).sparseTraining().method() : null;
+            if (sparseLevel && (request.ticket().provenance() == null
+                    || !method.equals(request.ticket().provenance().get("sparseMethod")))) {
+                // a worker that predates sparse training would ignore the section and train a dense network
+                throw ApiException.invalid("ticket.provenance.sparseMethod", "must be " + method
+                        + ": this experiment trains sparsely, and the ticket does not say it did");
+            }
+            UUID ticketId = tickets.record(job, request.ticket(), snapshots);
             if (JobQueue.KIND_CALIBRATE.equals(job.kind())) {
                 tickets.recordMetrics(job, request.metrics());
                 queue.markSucceeded(jobId);
@@ -243,7 +257,8 @@ public class WorkerService {
             UUID next = null;
             if (!job.cancelRequested() && JobQueue.KIND_IMP_LEVEL.equals(job.kind())) {
                 ExperimentSpec spec = resolvedSpec(job.experimentId());
-                if (continues(spec.pruning(), job.level(), request.ticket())) {
+                // a sparse-training experiment makes one ticket per seed, at level 0
+                if (spec.sparseTraining() == null && continues(spec.pruning(), job.level(), request.ticket())) {
                     next = queue.enqueueImpLevel(job.experimentId(), job.seed(), job.level() + 1, ticketId, job.pool());
                 }
                 if (job.level() >= 1) {

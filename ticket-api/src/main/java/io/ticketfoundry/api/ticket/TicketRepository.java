@@ -13,11 +13,24 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class TicketRepository {
 
-    /** One {@code ticket} row plus the team that owns its experiment. */
+    /**
+     * One {@code ticket} row plus the team that owns its experiment; {@code step} is a snapshot's
+     * training step (null for other kinds).
+     */
     public record TicketRow(UUID id, UUID experimentId, UUID teamId, long seed, int level, UUID parentTicketId,
             UUID jobId, String maskSha256, String rewindSha256, String trainedSha256, long prunableWeights,
             long remainingPrunable, long totalParameters, long remainingTotal, String layersJson,
-            String provenanceJson, java.time.Instant createdAt, String kind, String calibrationJson) {
+            String provenanceJson, java.time.Instant createdAt, String kind, String calibrationJson, Long step) {
+
+        /** A row of any kind but snapshot. */
+        public TicketRow(UUID id, UUID experimentId, UUID teamId, long seed, int level, UUID parentTicketId,
+                UUID jobId, String maskSha256, String rewindSha256, String trainedSha256, long prunableWeights,
+                long remainingPrunable, long totalParameters, long remainingTotal, String layersJson,
+                String provenanceJson, java.time.Instant createdAt, String kind, String calibrationJson) {
+            this(id, experimentId, teamId, seed, level, parentTicketId, jobId, maskSha256, rewindSha256, trainedSha256,
+                    prunableWeights, remainingPrunable, totalParameters, remainingTotal, layersJson, provenanceJson,
+                    createdAt, kind, calibrationJson, null);
+        }
     }
 
     /** One {@code metric} row; {@code jobId} is the job that measured it (the ticket's own, an evaluate or a calibrate job). */
@@ -39,10 +52,10 @@ public class TicketRepository {
         jdbc.sql("""
                 INSERT INTO ticket (id, experiment_id, seed, level, parent_ticket_id, job_id, mask_sha256,
                                     rewind_sha256, trained_sha256, prunable_weights, remaining_prunable,
-                                    total_parameters, remaining_total, layers, provenance, kind, calibration)
+                                    total_parameters, remaining_total, layers, provenance, kind, calibration, step)
                 VALUES (:id, :experiment, :seed, :level, :parent, :job, :mask, :rewind, :trained, :prunable,
                         :remainingPrunable, :total, :remainingTotal, CAST(:layers AS jsonb), CAST(:provenance AS jsonb), :kind,
-                        CAST(:calibration AS jsonb))""")
+                        CAST(:calibration AS jsonb), :step)""")
                 .param("id", t.id())
                 .param("experiment", t.experimentId())
                 .param("seed", t.seed())
@@ -60,6 +73,7 @@ public class TicketRepository {
                 .param("provenance", t.provenanceJson())
                 .param("kind", t.kind() == null ? "imp" : t.kind())
                 .param("calibration", t.calibrationJson())
+                .param("step", t.step())
                 .update();
     }
 
@@ -91,7 +105,7 @@ public class TicketRepository {
     public List<TicketRow> listByExperiment(UUID experimentId, Long seed) {
         return jdbc.sql(SELECT_TICKET + """
                  WHERE t.experiment_id = :experiment AND (CAST(:seed AS bigint) IS NULL OR t.seed = :seed)
-                 ORDER BY t.seed, t.level, t.kind <> 'imp', t.kind""")
+                 ORDER BY t.seed, t.level, t.kind <> 'imp', t.kind, t.step, t.created_at, t.id""")
                 .param("experiment", experimentId)
                 .param("seed", seed)
                 .query(TicketRepository::ticket)
@@ -133,6 +147,7 @@ public class TicketRepository {
                 rs.getString("provenance"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getString("kind"),
-                rs.getString("calibration_json"));
+                rs.getString("calibration_json"),
+                rs.getObject("step", Long.class));
     }
 }

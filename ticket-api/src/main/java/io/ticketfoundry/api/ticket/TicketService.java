@@ -19,6 +19,7 @@ import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.api.web.FieldProblem;
 import io.ticketfoundry.common.protocol.LayerDensity;
 import io.ticketfoundry.common.protocol.MetricReport;
+import io.ticketfoundry.common.protocol.SnapshotReport;
 import io.ticketfoundry.common.protocol.TicketReport;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -79,7 +80,34 @@ public class TicketService {
      * artifact it names must be an output uploaded by this job or one of the job's inputs.
      */
     public UUID record(JobQueue.HeldJob job, TicketReport report) {
-        validate(job, report);
+        return record(job, report, List.of());
+    }
+
+    /**
+     * As {@link #record(JobQueue.HeldJob, TicketReport)}, with the snapshots a sparse-training job
+     * kept (in step order; the caller checked that the job may have them): each becomes a ticket of
+     * kind {@value #SNAPSHOT_KIND} whose parent is the snapshot before it, and the job's own ticket
+     * takes the last snapshot as its parent, so the lineage shows the mask's evolution.
+     */
+    public UUID record(JobQueue.HeldJob job, TicketReport report, List<SnapshotReport> snapshots) {
+        validate(job, report, "ticket");
+        List<SnapshotReport> kept = snapshots == null ? List.of() : snapshots;
+        long previousStep = 0;
+        for (int i = 0; i < kept.size(); i++) {
+            SnapshotReport snapshot = kept.get(i);
+            String path = "snapshots[" + i + "]";
+            if (snapshot == null || snapshot.ticket() == null) {
+                throw ApiException.invalid(path + ".ticket", "is required");
+            }
+            if (snapshot.step() <= previousStep) {
+                throw ApiException.invalid(path + ".step", "must be >= 1 and above the step of the snapshot before it");
+            }
+            previousStep = snapshot.step();
+            validate(job, snapshot.ticket(), path + ".ticket");
+            if (snapshot.ticket().calibration() != null) {
+                throw ApiException.invalid(path + ".ticket.calibration", "is only for calibrate jobs");
+            }
+        }
         boolean calibrated = JobQueue.TICKET_KIND_CALIBRATED.equals(job.ticketKind());
         if (calibrated != (report.calibration() != null)) {
             throw ApiException.invalid("ticket.calibration",
@@ -89,6 +117,20 @@ public class TicketService {
             throw ApiException.conflict("experiment " + job.experimentId() + " already has a " + job.ticketKind()
                     + " ticket for seed " + job.seed() + " at level " + job.level());
         }
+        UUID parent = job.parentTicketId();
+        for (SnapshotReport snapshot : kept) {
+            Map<String, String> provenance = provenance(job, snapshot.ticket());
+            provenance.put("snapshotStep", Long.toString(snapshot.step()));
+            parent = insert(job, snapshot.ticket(), parent, SNAPSHOT_KIND, provenance, null, snapshot.step());
+        }
+        return insert(job, report, parent, job.ticketKind(), provenance(job, report),
+                calibrated ? json.writeValueAsString(report.calibration()) : null, null);
+    }
+
+    /** The kind of the tickets a sparse-training job keeps during training. */
+    public static final String SNAPSHOT_KIND = "snapshot";
+
+    private Map<String, String> provenance(JobQueue.HeldJob job, TicketReport report) {
         Map<String, String> provenance = new TreeMap<>(report.provenance() == null ? Map.of() : report.provenance());
         provenance.put("jobId", job.id().toString());
         provenance.put("attempt", Integer.toString(job.attempts()));
@@ -96,13 +138,17 @@ public class TicketService {
         if (job.leaseOwner() != null) {
             provenance.put("workerId", job.leaseOwner());
         }
+        return provenance;
+    }
+
+    private UUID insert(JobQueue.HeldJob job, TicketReport report, UUID parent, String kind,
+            Map<String, String> provenance, String calibrationJson, Long step) {
         UUID id = UUID.randomUUID();
-        tickets.insert(new TicketRow(id, job.experimentId(), null, job.seed(), job.level(), job.parentTicketId(), job.id(),
+        tickets.insert(new TicketRow(id, job.experimentId(), null, job.seed(), job.level(), parent, job.id(),
                 report.maskSha256(), report.rewindSha256(), report.trainedSha256(), report.prunableWeights(),
                 report.remainingPrunable(), report.totalParameters(), report.remainingTotal(),
                 json.writeValueAsString(report.layers() == null ? Map.of() : new TreeMap<>(report.layers())),
-                json.writeValueAsString(provenance), null, job.ticketKind(),
-                calibrated ? json.writeValueAsString(report.calibration()) : null));
+                json.writeValueAsString(provenance), null, kind, calibrationJson, step));
         insertMetrics(id, job.id(), report.metrics());
         return id;
     }
@@ -131,39 +177,39 @@ public class TicketService {
         }
     }
 
-    private void validate(JobQueue.HeldJob job, TicketReport report) {
+    private void validate(JobQueue.HeldJob job, TicketReport report, String path) {
         if (report == null) {
-            throw ApiException.invalid("ticket", "is required");
+            throw ApiException.invalid(path, "is required");
         }
         List<FieldProblem> problems = new ArrayList<>();
         if (report.level() != job.level()) {
-            problems.add(new FieldProblem("ticket.level", "must be the job's level " + job.level()));
+            problems.add(new FieldProblem(path + ".level", "must be the job's level " + job.level()));
         }
         if (report.prunableWeights() <= 0) {
-            problems.add(new FieldProblem("ticket.prunableWeights", "must be positive"));
+            problems.add(new FieldProblem(path + ".prunableWeights", "must be positive"));
         }
         if (report.remainingPrunable() < 0 || report.remainingPrunable() > report.prunableWeights()) {
-            problems.add(new FieldProblem("ticket.remainingPrunable", "must be between 0 and prunableWeights"));
+            problems.add(new FieldProblem(path + ".remainingPrunable", "must be between 0 and prunableWeights"));
         }
         if (report.totalParameters() < report.prunableWeights()) {
-            problems.add(new FieldProblem("ticket.totalParameters", "must be at least prunableWeights"));
+            problems.add(new FieldProblem(path + ".totalParameters", "must be at least prunableWeights"));
         }
         if (report.remainingTotal() < report.remainingPrunable() || report.remainingTotal() > report.totalParameters()) {
-            problems.add(new FieldProblem("ticket.remainingTotal", "must be between remainingPrunable and totalParameters"));
+            problems.add(new FieldProblem(path + ".remainingTotal", "must be between remainingPrunable and totalParameters"));
         }
         if (report.layers() != null) {
             report.layers().forEach((name, layer) -> {
                 if (layer == null || layer.total() < 0 || layer.remaining() < 0 || layer.remaining() > layer.total()) {
-                    problems.add(new FieldProblem("ticket.layers." + name, "must have 0 <= remaining <= total"));
+                    problems.add(new FieldProblem(path + ".layers." + name, "must have 0 <= remaining <= total"));
                 }
             });
         }
-        checkMetrics(report.metrics() == null ? List.of() : report.metrics(), "ticket.metrics", problems);
+        checkMetrics(report.metrics() == null ? List.of() : report.metrics(), path + ".metrics", problems);
         Set<String> usable = Set.copyOf(jdbc.sql("SELECT sha256 FROM job_artifact WHERE job_id = :job")
                 .param("job", job.id()).query(String.class).list());
-        checkArtifact(problems, "ticket.maskSha256", report.maskSha256(), usable);
-        checkArtifact(problems, "ticket.rewindSha256", report.rewindSha256(), usable);
-        checkArtifact(problems, "ticket.trainedSha256", report.trainedSha256(), usable);
+        checkArtifact(problems, path + ".maskSha256", report.maskSha256(), usable);
+        checkArtifact(problems, path + ".rewindSha256", report.rewindSha256(), usable);
+        checkArtifact(problems, path + ".trainedSha256", report.trainedSha256(), usable);
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
@@ -221,7 +267,7 @@ public class TicketService {
                 row.parentTicketId(), sparsity(row), WeightCount.of(row.prunableWeights(), row.remainingPrunable()),
                 WeightCount.of(row.totalParameters(), row.remainingTotal()), layerViews, metrics,
                 json.readValue(row.provenanceJson(), STRING_MAP), files, row.createdAt(), row.kind(),
-                row.calibrationJson() == null ? null : json.readValue(row.calibrationJson(), OBJECT_MAP));
+                row.calibrationJson() == null ? null : json.readValue(row.calibrationJson(), OBJECT_MAP), row.step());
     }
 
     public TicketList list(UUID experimentId, Long seed, Caller caller) {
@@ -233,7 +279,7 @@ public class TicketService {
                 WeightCount.of(row.totalParameters(), row.remainingTotal()),
                 headline(row, metrics.get(row.id()), "accuracy"), headline(row, metrics.get(row.id()), "ece"),
                 headline(row, metrics.get(row.id()), "nll"), headline(row, metrics.get(row.id()), "brier"),
-                row.createdAt(), row.kind()))
+                row.createdAt(), row.kind(), row.step()))
                 .toList());
     }
 
@@ -243,10 +289,14 @@ public class TicketService {
         Map<UUID, List<MetricRow>> metrics = metricsByTicket(rows);
         List<LineageNode> nodes = rows.stream().map(row -> new LineageNode(row.id(), row.level(), row.seed(),
                 sparsity(row), row.parentTicketId(), headline(row, metrics.get(row.id()), "accuracy"),
-                headline(row, metrics.get(row.id()), "ece"), row.kind())).toList();
-        // an IMP ticket's parent is the level it was pruned from; a control's is the ticket it controls for
+                headline(row, metrics.get(row.id()), "ece"), row.kind(), row.step())).toList();
+        // an IMP ticket's parent is the level it was pruned from; a control's is the ticket it controls for;
+        // a sparse-training snapshot's child is the same run's mask at a later step
+        Map<UUID, String> kinds = rows.stream().collect(Collectors.toMap(TicketRow::id, TicketRow::kind));
         List<LineageEdge> edges = rows.stream().filter(row -> row.parentTicketId() != null)
-                .map(row -> new LineageEdge(row.parentTicketId(), row.id(), edgeKind(row.kind())))
+                .map(row -> new LineageEdge(row.parentTicketId(), row.id(),
+                        SNAPSHOT_KIND.equals(kinds.get(row.parentTicketId())) && !JobQueue.TICKET_KIND_CALIBRATED.equals(row.kind())
+                                ? "evolve" : edgeKind(row.kind())))
                 .toList();
         return new Lineage(experimentId, nodes, edges);
     }

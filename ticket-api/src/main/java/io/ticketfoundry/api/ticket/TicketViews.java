@@ -31,35 +31,38 @@ public final class TicketViews {
     }
 
     /**
-     * One ticket ({@code kind} imp, control-reinit, control-layer-permuted, control-global-permuted or
-     * calibrated; a control's {@code parentTicketId} is the IMP ticket it controls for, a calibrated
+     * One ticket ({@code kind} imp, control-reinit, control-layer-permuted, control-global-permuted,
+     * calibrated or snapshot; a control's {@code parentTicketId} is the IMP ticket it controls for, a calibrated
      * ticket's the ticket it calibrates). {@code sparsity} = 1 − prunable.remaining / prunable.total;
      * {@code allParameters} counts every parameter including those never pruned (biases, ignored
      * layers). {@code calibration} (calibrated tickets only): method, fitted temperature, fit data
-     * and held-out NLL before and after.
+     * and held-out NLL before and after. A sparse-training run's ticket is of kind imp at level 0;
+     * the masks it kept during training are tickets of kind snapshot with their training {@code step}
+     * (null for every other kind), each the parent of the next and the last the parent of the run's ticket.
      */
     public record Ticket(UUID id, UUID experimentId, UUID jobId, long seed, int level, UUID parentTicketId,
             double sparsity, WeightCount prunable, WeightCount allParameters, Map<String, WeightCount> layers,
             List<MetricView> metrics, Map<String, String> provenance, TicketArtifacts artifacts, Instant createdAt,
-            String kind, Map<String, Object> calibration) {
+            String kind, Map<String, Object> calibration, Long step) {
     }
 
-    /** A ticket in a listing; the metrics are the test-split values when reported. */
+    /** A ticket in a listing; the metrics are the test-split values when reported; {@code step} as in {@link Ticket}. */
     public record TicketSummary(UUID id, long seed, int level, UUID parentTicketId, double sparsity,
             WeightCount prunable, WeightCount allParameters, Double accuracy, Double ece, Double nll, Double brier,
-            Instant createdAt, String kind) {
+            Instant createdAt, String kind, Long step) {
     }
 
     public record TicketList(UUID experimentId, List<TicketSummary> items) {
     }
 
     public record LineageNode(UUID id, int level, long seed, double sparsity, UUID parentTicketId,
-            Double accuracy, Double ece, String kind) {
+            Double accuracy, Double ece, String kind, Long step) {
     }
 
     /**
      * {@code prune}: parent level to the level pruned from it; {@code control}: IMP ticket to a control
-     * of it; {@code calibrate}: a ticket to a calibrated version of it.
+     * of it; {@code calibrate}: a ticket to a calibrated version of it; {@code evolve}: a sparse-training
+     * snapshot to the mask of the same run at a later step (the next snapshot, or the run's ticket).
      */
     public record LineageEdge(UUID from, UUID to, String kind) {
     }

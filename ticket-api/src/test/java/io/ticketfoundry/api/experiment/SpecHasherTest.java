@@ -240,4 +240,44 @@ class SpecHasherTest {
                 + "{\"objective\":{\"dropout\":0.2,\"dropoutPlacement\":\"hidden-and-conv\",\"kind\":\"vwcc\",\"passes\":5}}}");
         assertThat(hash(conv)).isNotEqualTo(hash("{\"model\":\"lenet-5\",\"training\":{\"objective\":{\"kind\":\"vwcc\"}}}"));
     }
+
+    @Test
+    void aSpecWithoutSparseTrainingKeepsItsHashAndASparseOneHashesOnlyItsNonDefaultValues() {
+        // no existing spec names the section, so none of their identities changes
+        for (String json : SPECS) {
+            assertThat(SpecIdentity.identity(resolved(json)).toString()).as(json).doesNotContain("sparseTraining");
+        }
+        assertThat(hash("{\"sparseTraining\":null}")).isEqualTo(SpecHasher.sha256("{}"));
+        assertThat(SpecHasher.canonical(SpecIdentity.identity(resolved(SPECS.get(2)))))
+                .isEqualTo("{\"dataset\":\"fashion-mnist\",\"pruning\":{\"fraction\":0.5,\"levels\":3}}");
+
+        String rigl = "{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"sparsity\":0.9}}";
+        assertThat(SpecHasher.canonical(SpecIdentity.identity(resolved(rigl))))
+                .isEqualTo("{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"sparsity\":0.9}}");
+        assertThat(hash("{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"method\":\"rigl\",\"sparsity\":0.90,"
+                + "\"distribution\":\"erk\",\"updateInterval\":100,\"endFraction\":0.75,\"dropFraction\":0.3,"
+                + "\"dropSchedule\":\"cosine\",\"snapshotSteps\":[]}}")).isEqualTo(hash(rigl));
+        // the resolved spec spells the defaults out all the same
+        assertThat(resolved(rigl).sparseTraining().distribution()).isEqualTo("erk");
+
+        Set<String> hashes = new HashSet<>(List.of(hash("{}"), hash("{\"pruning\":{\"levels\":0}}"), hash(rigl)));
+        for (String section : List.of("{\"sparsity\":0.8}", "{\"sparsity\":0.9,\"method\":\"set\"}",
+                "{\"sparsity\":0.9,\"method\":\"static\"}", "{\"sparsity\":0.9,\"distribution\":\"uniform\"}",
+                "{\"sparsity\":0.9,\"updateInterval\":50}", "{\"sparsity\":0.9,\"endFraction\":0.5}",
+                "{\"sparsity\":0.9,\"dropFraction\":0.5}", "{\"sparsity\":0.9,\"dropSchedule\":\"constant\"}",
+                "{\"sparsity\":0.9,\"snapshotSteps\":[10]}", "{\"sparsity\":0.9,\"method\":\"cigl\"}",
+                "{\"sparsity\":0.9,\"method\":\"cigl\",\"averaging\":\"reimpose\"}",
+                "{\"sparsity\":0.9,\"method\":\"cigl\",\"randomMaskDenominator\":10}",
+                "{\"sparsity\":0.9,\"method\":\"cigl\",\"averageFromEpoch\":1}")) {
+            assertThat(hashes.add(hash("{\"pruning\":{\"levels\":0},\"sparseTraining\":" + section + "}"))).as(section).isTrue();
+        }
+        // CigL's first averaged epoch depends on the epochs, so its filled value is always in the identity
+        assertThat(SpecHasher.canonical(SpecIdentity.identity(resolved(
+                "{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"sparsity\":0.9,\"method\":\"cigl\"}}"))))
+                .isEqualTo("{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"averageFromEpoch\":32,\"method\":\"cigl\","
+                        + "\"sparsity\":0.9}}");
+        assertThat(hash("{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"sparsity\":0.9,\"method\":\"cigl\","
+                + "\"averageFromEpoch\":32}}"))
+                .isEqualTo(hash("{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"sparsity\":0.9,\"method\":\"cigl\"}}"));
+    }
 }

@@ -268,4 +268,82 @@ class SpecValidatorTest {
                 + "\"layerFractions\":{\"fc3.weight\":0.1}}}").problems())
                 .extracting(FieldProblem::field).containsExactly("spec.pruning.layerFractions");
     }
+
+    @Test
+    void aSparseTrainingSpecIsValidWithItsSparsityAndNoImpLevels() {
+        assertThat(read("{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"sparsity\":0.9}}").problems()).isEmpty();
+        assertThat(read("""
+                {"training":{"epochs":10,"objective":{"kind":"focal"}},"pruning":{"levels":0,"ignore":["fc3.weight"]},
+                 "sparseTraining":{"method":"cigl","sparsity":0.95,"distribution":"uniform","updateInterval":50,
+                                   "endFraction":1,"dropFraction":0.5,"dropSchedule":"constant","randomMaskDenominator":2,
+                                   "averageFromEpoch":10,"averaging":"reimpose","snapshotSteps":[1,100,1000]}}""")
+                .problems()).isEmpty();
+        assertThat(read("{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"method\":\"static\",\"sparsity\":0.5}}")
+                .problems()).isEmpty();
+    }
+
+    @Test
+    void sparseTrainingProblemsNameTheirFields() {
+        assertThat(read("""
+                {"training":{"epochs":10},"pruning":{"levels":0},
+                 "sparseTraining":{"method":"cigl","sparsity":1,"distribution":"random","updateInterval":0,"endFraction":0,
+                                   "dropFraction":1,"dropSchedule":"linear","randomMaskDenominator":1,"averageFromEpoch":11,
+                                   "averaging":"mean","snapshotSteps":[5,5,0]}}""").problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("spec.sparseTraining.sparsity", "spec.sparseTraining.distribution",
+                        "spec.sparseTraining.updateInterval", "spec.sparseTraining.endFraction",
+                        "spec.sparseTraining.dropFraction", "spec.sparseTraining.dropSchedule",
+                        "spec.sparseTraining.randomMaskDenominator", "spec.sparseTraining.averageFromEpoch",
+                        "spec.sparseTraining.averaging", "spec.sparseTraining.snapshotSteps[1]",
+                        "spec.sparseTraining.snapshotSteps[2]");
+        assertThat(read("{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"method\":\"gmp\"}}").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.sparseTraining.method", "must be one of static, set, rigl, cigl"),
+                        tuple("spec.sparseTraining.sparsity",
+                                "is required (the target sparsity over the prunable tensors not ignored)"));
+        assertThat(read("{\"sparseTraining\":{\"sparsity\":\"0.9\",\"snapshotSteps\":[1.5],\"seed\":1}}").problems())
+                .extracting(FieldProblem::field)
+                .contains("spec.sparseTraining.sparsity", "spec.sparseTraining.snapshotSteps[0]", "spec.sparseTraining.seed");
+    }
+
+    @Test
+    void cigLFieldsOnlyWithCigLAndUpdateFieldsNotWithStatic() {
+        assertThat(read("""
+                {"pruning":{"levels":0},"sparseTraining":{"method":"rigl","sparsity":0.9,"randomMaskDenominator":100,
+                 "averageFromEpoch":1,"averaging":"union"}}""").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.sparseTraining.randomMaskDenominator", "is not used by method rigl"),
+                        tuple("spec.sparseTraining.averageFromEpoch", "is not used by method rigl"),
+                        tuple("spec.sparseTraining.averaging", "is not used by method rigl"));
+        assertThat(read("{\"pruning\":{\"levels\":0},\"sparseTraining\":{\"method\":\"static\",\"sparsity\":0.9,"
+                + "\"updateInterval\":10,\"dropSchedule\":\"cosine\"}}").problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("spec.sparseTraining.updateInterval", "spec.sparseTraining.dropSchedule");
+    }
+
+    @Test
+    void sparseTrainingMakesOneTicketAtLevelZeroSoImpOptionsAreRejected() {
+        assertThat(read("{\"sparseTraining\":{\"sparsity\":0.9}}").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.pruning.levels",
+                        "must be 0 with sparseTraining (it makes one sparse ticket per seed at level 0, no IMP levels)"));
+        assertThat(read("""
+                {"pruning":{"levels":0,"targetSparsity":0.9,"layerFractions":{"fc3.weight":0.1}},"controls":["reinit"],
+                 "rewind":{"step":5},"sparseTraining":{"sparsity":0.9}}""").problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("spec.pruning.targetSparsity", "spec.pruning.layerFractions", "spec.controls",
+                        "spec.rewind.step");
+        assertThat(read("{\"pruning\":{\"levels\":0,\"ignore\":[\"fc1.weight\",\"fc2.weight\",\"fc3.weight\"]},"
+                + "\"sparseTraining\":{\"sparsity\":0.9}}").problems())
+                .extracting(FieldProblem::field, FieldProblem::message)
+                .containsExactly(tuple("spec.pruning.ignore", "leaves no tensor to train sparsely"));
+    }
+
+    @Test
+    void theExampleExperimentRequestsValidate() throws Exception {
+        for (String file : java.util.List.of("fashion-mnist-lenet-300-100.json", "fashion-mnist-lenet-300-100-rigl.json")) {
+            String request = java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", file));
+            assertThat(read(JSON.readTree(request).get("spec").toString()).problems()).as(file).isEmpty();
+        }
+    }
 }

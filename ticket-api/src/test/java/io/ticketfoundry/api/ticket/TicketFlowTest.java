@@ -12,10 +12,12 @@ import io.ticketfoundry.common.protocol.LayerDensity;
 import io.ticketfoundry.common.protocol.Lease;
 import io.ticketfoundry.common.protocol.LeaseRequest;
 import io.ticketfoundry.common.protocol.MetricReport;
+import io.ticketfoundry.common.protocol.SnapshotReport;
 import io.ticketfoundry.common.protocol.TicketReport;
 import io.ticketfoundry.common.protocol.WorkerHeaders;
 import io.ticketfoundry.common.spec.ExperimentSpec;
 import io.ticketfoundry.common.spec.PruningSpec;
+import io.ticketfoundry.common.spec.SparseTrainingSpec;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -302,5 +304,105 @@ class TicketFlowTest extends QueueTestBase {
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         assertThat(fx.tree(done).get("nextJobId").isNull()).isTrue();
         assertThat(count("SELECT count(*) FROM job WHERE experiment_id = :p", experiment)).isEqualTo(1);
+    }
+
+    @Test
+    void aSparseTrainingJobRecordsItsTicketAndSnapshotsAsAChainAndQueuesNoLevel() {
+        ExperimentSpec spec = new ExperimentSpec(null, null, null, null, new PruningSpec(null, null, 0, null, null), null,
+                null, null, null, new SparseTrainingSpec("rigl", 0.8, null, null, null, null, null, null, null, null,
+                        List.of(10, 20)));
+        UUID experiment = fx.experiment(team.id(), spec);
+        UUID job = queue.enqueueImpLevel(experiment, 5, 0, null, pool);
+        Lease lease = lease();
+        assertThat(lease.spec().sparseTraining().snapshotSteps()).containsExactly(10, 20);
+        String rewind = uploaded(lease, bytes(100));
+        String mask10 = uploaded(lease, bytes(100));
+        String weights10 = uploaded(lease, bytes(100));
+        String mask20 = uploaded(lease, bytes(100));
+        String weights20 = uploaded(lease, bytes(100));
+        String mask = uploaded(lease, bytes(100));
+        String trained = uploaded(lease, bytes(100));
+        List<SnapshotReport> snapshots = List.of(new SnapshotReport(10, report(0, mask10, rewind, weights10, 200)),
+                new SnapshotReport(20, report(0, mask20, rewind, weights20, 200)));
+        TicketReport plain = report(0, mask, rewind, trained, 200);
+        TicketReport sparse = new TicketReport(0, mask, rewind, trained, plain.prunableWeights(), plain.remainingPrunable(),
+                plain.totalParameters(), plain.remainingTotal(), plain.layers(), plain.metrics(),
+                Map.of("engine", "pytorch 2.7.1", "sparseMethod", "rigl"));
+
+        // a worker that predates sparse training would report a dense ticket without saying how it trained
+        HttpResponse<String> dense = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
+                new CompleteRequest(lease.fencingToken(), plain));
+        assertThat(dense.statusCode()).isEqualTo(400);
+        assertThat(fx.tree(dense).get("errors").get(0).get("field").asString()).isEqualTo("ticket.provenance.sparseMethod");
+
+        HttpResponse<String> unordered = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
+                new CompleteRequest(lease.fencingToken(), sparse, null, List.of(snapshots.get(1), snapshots.get(0))));
+        assertThat(unordered.statusCode()).isEqualTo(400);
+        assertThat(fx.tree(unordered).get("errors").get(0).get("field").asString()).isEqualTo("snapshots[1].step");
+        HttpResponse<String> notUploaded = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
+                new CompleteRequest(lease.fencingToken(), sparse, null,
+                        List.of(new SnapshotReport(10, report(0, QueueFixtures.sha256(bytes(5)), rewind, weights10, 200)))));
+        assertThat(notUploaded.statusCode()).isEqualTo(400);
+        assertThat(fx.tree(notUploaded).get("errors").get(0).get("field").asString()).isEqualTo("snapshots[0].ticket.maskSha256");
+        assertThat(count("SELECT count(*) FROM ticket WHERE experiment_id = :p", experiment)).isZero();
+
+        HttpResponse<String> done = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
+                new CompleteRequest(lease.fencingToken(), sparse, null, snapshots));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        UUID ticket = UUID.fromString(fx.tree(done).get("ticketId").asString());
+        assertThat(fx.tree(done).get("nextJobId").isNull()).as("sparse training makes no IMP level").isTrue();
+        assertThat(count("SELECT count(*) FROM job WHERE experiment_id = :p", experiment)).isEqualTo(1);
+
+        JsonNode items = fx.tree(fx.get(team.viewerToken(), "/api/v1/experiments/" + experiment + "/tickets")).get("items");
+        assertThat(items.size()).isEqualTo(3);
+        assertThat(items.get(0).get("id").asString()).isEqualTo(ticket.toString());
+        assertThat(items.get(0).get("kind").asString()).isEqualTo("imp");
+        assertThat(items.get(0).get("step").isNull()).isTrue();
+        assertThat(items.get(1).get("kind").asString()).isEqualTo("snapshot");
+        assertThat(items.get(1).get("step").asLong()).isEqualTo(10);
+        assertThat(items.get(2).get("step").asLong()).isEqualTo(20);
+        String first = items.get(1).get("id").asString();
+        String second = items.get(2).get("id").asString();
+        assertThat(items.get(1).get("parentTicketId").isNull()).isTrue();
+        assertThat(items.get(2).get("parentTicketId").asString()).isEqualTo(first);
+        assertThat(items.get(0).get("parentTicketId").asString()).isEqualTo(second);
+
+        JsonNode snapshot = fx.tree(fx.get(team.viewerToken(), "/api/v1/tickets/" + second));
+        assertThat(snapshot.get("step").asLong()).isEqualTo(20);
+        assertThat(snapshot.get("provenance").get("snapshotStep").asString()).isEqualTo("20");
+        assertThat(snapshot.get("provenance").get("jobId").asString()).isEqualTo(job.toString());
+        assertThat(snapshot.get("artifacts").get("mask").get("sha256").asString()).isEqualTo(mask20);
+        assertThat(snapshot.get("artifacts").get("rewind").get("sha256").asString()).isEqualTo(rewind);
+        assertThat(snapshot.get("metrics").size()).isEqualTo(2);
+        assertThat(fx.getBytes(team.viewerToken(), "/api/v1/tickets/" + first + "/weights").statusCode()).isEqualTo(200);
+
+        JsonNode lineage = fx.tree(fx.get(team.viewerToken(), "/api/v1/experiments/" + experiment + "/lineage"));
+        assertThat(lineage.get("nodes").size()).isEqualTo(3);
+        assertThat(lineage.get("edges").size()).isEqualTo(2);
+        for (JsonNode edge : lineage.get("edges")) {
+            assertThat(edge.get("kind").asString()).isEqualTo("evolve");
+        }
+        JsonNode jobView = fx.tree(fx.get(team.viewerToken(), "/api/v1/jobs/" + job));
+        assertThat(jobView.get("ticketId").asString()).as("the job's ticket is its final one").isEqualTo(ticket.toString());
+        assertThat(fx.tree(fx.get(team.viewerToken(), "/api/v1/jobs?experimentId=" + experiment)).get("items").size())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void onlyASparseTrainingJobMayReportSnapshots() {
+        UUID experiment = fx.experiment(team.id());
+        UUID job = queue.enqueueImpLevel(experiment, 1, 0, null, pool);
+        Lease lease = lease();
+        String mask = uploaded(lease, bytes(100));
+        String rewind = uploaded(lease, bytes(100));
+        String trained = uploaded(lease, bytes(100));
+        HttpResponse<String> done = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
+                new CompleteRequest(lease.fencingToken(), report(0, mask, rewind, trained, 1000), null,
+                        List.of(new SnapshotReport(3, report(0, mask, rewind, trained, 1000)))));
+        assertThat(done.statusCode()).isEqualTo(400);
+        assertThat(fx.tree(done).get("errors").get(0).get("field").asString()).isEqualTo("snapshots");
+        HttpResponse<String> plain = fx.post(worker, "/api/v1/worker/jobs/" + job + "/complete",
+                new CompleteRequest(lease.fencingToken(), report(0, mask, rewind, trained, 1000), null, List.of()));
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
     }
 }

@@ -12,7 +12,9 @@ import java.util.List;
  * for LeNet-300-100 Kaiming normal, the first schema's behaviour), {@code kaiming-normal} or
  * {@code xavier-normal} for the weights of every layer. {@code controls}: for
  * every IMP ticket at level ≥ 1, one extra job per named control trains a control network
- * (see {@link #CONTROLS}); default none.
+ * (see {@link #CONTROLS}); default none. {@code sparseTraining} (default none, i.e. null): train a
+ * sparse network from the start instead of a dense one, one ticket per seed at level 0 (see
+ * {@link SparseTrainingSpec}); absent, nothing about the spec, its runs or its hash changes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentSpec(
@@ -24,7 +26,8 @@ public record ExperimentSpec(
         RewindSpec rewind,
         EvaluationSpec evaluation,
         String initializer,
-        List<String> controls) {
+        List<String> controls,
+        SparseTrainingSpec sparseTraining) {
 
     public static final int CURRENT_SCHEMA_VERSION = 1;
 
@@ -44,26 +47,34 @@ public record ExperimentSpec(
     /** The fields of the first schema; the new ones take their defaults. */
     public ExperimentSpec(Integer schemaVersion, String model, String dataset, TrainingSpec training,
             PruningSpec pruning, RewindSpec rewind, EvaluationSpec evaluation) {
-        this(schemaVersion, model, dataset, training, pruning, rewind, evaluation, null, null);
+        this(schemaVersion, model, dataset, training, pruning, rewind, evaluation, null, null, null);
+    }
+
+    /** The fields before sparse training; it takes its default (none). */
+    public ExperimentSpec(Integer schemaVersion, String model, String dataset, TrainingSpec training,
+            PruningSpec pruning, RewindSpec rewind, EvaluationSpec evaluation, String initializer, List<String> controls) {
+        this(schemaVersion, model, dataset, training, pruning, rewind, evaluation, initializer, controls, null);
     }
 
     public static ExperimentSpec defaults() {
         return new ExperimentSpec(CURRENT_SCHEMA_VERSION, "lenet-300-100", "mnist",
                 TrainingSpec.defaults(), PruningSpec.defaults(), RewindSpec.defaults(), EvaluationSpec.defaults(),
-                DEFAULT_INIT, List.of());
+                DEFAULT_INIT, List.of(), null);
     }
 
     public ExperimentSpec withDefaults() {
         ExperimentSpec d = defaults();
+        TrainingSpec filledTraining = training != null ? training.withDefaults() : d.training();
         return new ExperimentSpec(
                 schemaVersion != null ? schemaVersion : d.schemaVersion(),
                 model != null ? model : d.model(),
                 dataset != null ? dataset : d.dataset(),
-                training != null ? training.withDefaults() : d.training(),
+                filledTraining,
                 pruning != null ? pruning.withDefaults() : d.pruning(),
                 rewind != null ? rewind.withDefaults() : d.rewind(),
                 evaluation != null ? evaluation.withDefaults() : d.evaluation(),
                 initializer != null ? initializer : d.initializer(),
-                controls != null ? List.copyOf(controls) : d.controls());
+                controls != null ? List.copyOf(controls) : d.controls(),
+                sparseTraining != null ? sparseTraining.withDefaults(filledTraining.epochs()) : null);
     }
 }

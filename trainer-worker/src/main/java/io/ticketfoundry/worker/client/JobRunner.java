@@ -8,6 +8,7 @@ import io.ticketfoundry.common.protocol.FailRequest;
 import io.ticketfoundry.common.protocol.JobInputs;
 import io.ticketfoundry.common.protocol.Lease;
 import io.ticketfoundry.common.protocol.ReleaseRequest;
+import io.ticketfoundry.common.protocol.SnapshotReport;
 import io.ticketfoundry.common.protocol.TicketReport;
 import io.ticketfoundry.worker.train.TrainingCancelledException;
 import io.ticketfoundry.worker.lottery.LevelListener;
@@ -298,7 +299,15 @@ public class JobRunner {
                 ? client.upload(lease.jobId(), lease.fencingToken(), outcome.rewindPath()).sha256()
                 : lease.inputs().rewindSha256();
         TicketReport report = outcome.toTicketReport(mask, rewind, trained);
-        client.complete(lease.jobId(), new CompleteRequest(lease.fencingToken(), report));
+        List<SnapshotReport> snapshots = new java.util.ArrayList<>();
+        for (LevelOutcome.Snapshot snapshot : outcome.snapshots()) {
+            String snapshotMask = client.upload(lease.jobId(), lease.fencingToken(), snapshot.maskPath()).sha256();
+            String snapshotWeights = client.upload(lease.jobId(), lease.fencingToken(), snapshot.trainedPath()).sha256();
+            snapshots.add(new SnapshotReport(snapshot.step(),
+                    snapshot.toTicketReport(outcome.level(), snapshotMask, rewind, snapshotWeights)));
+        }
+        client.complete(lease.jobId(), new CompleteRequest(lease.fencingToken(), report, null,
+                snapshots.isEmpty() ? null : snapshots));
     }
 
     private void stopped(Lease lease, LeaseKeeper keeper) throws InterruptedException {

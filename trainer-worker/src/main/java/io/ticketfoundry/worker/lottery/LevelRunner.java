@@ -127,6 +127,9 @@ public final class LevelRunner {
      */
     public LevelOutcome run(LevelTask task, LevelListener listener) throws IOException {
         ExperimentSpec spec = task.resolvedSpec().withDefaults();
+        if (spec.sparseTraining() != null) {
+            return new SparseTrainingRun(this).run(task, listener);
+        }
         int level = task.level();
         int epochs = spec.training().epochs();
         Phases phases = new Phases(level, epochs, listener);
@@ -520,6 +523,22 @@ public final class LevelRunner {
             }
             return captured;
         }
+    }
+
+    int cancelCheckInterval() {
+        return cancelCheckInterval;
+    }
+
+    int progressInterval() {
+        return progressInterval;
+    }
+
+    int checkpointEveryEpochs() {
+        return checkpointEveryEpochs;
+    }
+
+    Duration checkpointMinInterval() {
+        return checkpointMinInterval;
     }
 
     public static final class Builder {

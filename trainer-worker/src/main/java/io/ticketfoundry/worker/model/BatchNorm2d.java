@@ -28,6 +28,7 @@ public final class BatchNorm2d extends AbstractBlock {
     private final Parameter runningMean;
     private final Parameter runningVar;
     private long numBatchesTracked;
+    private float momentum = MOMENTUM;
 
     public BatchNorm2d(int channels) {
         Shape shape = new Shape(channels);
@@ -50,7 +51,7 @@ public final class BatchNorm2d extends AbstractBlock {
         NDList out = BatchNorm.batchNorm(x,
                 store.getValue(runningMean, device, training), store.getValue(runningVar, device, training),
                 store.getValue(weight, device, training), store.getValue(bias, device, training),
-                1, 1f - MOMENTUM, EPSILON, training);
+                1, 1f - momentum, EPSILON, training);
         if (training) {
             numBatchesTracked++;
         }
@@ -84,5 +85,17 @@ public final class BatchNorm2d extends AbstractBlock {
 
     public void setNumBatchesTracked(long value) {
         numBatchesTracked = value;
+    }
+
+    /**
+     * The weight of the new batch in the running statistics ({@value #MOMENTUM} unless set):
+     * re-estimating the statistics of a finished network sets b / (n + b) before each batch (b its
+     * size, n the samples seen), PyTorch's cumulative average ({@code momentum=None}).
+     */
+    public void setMomentum(float momentum) {
+        if (!(momentum > 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("momentum must be in (0, 1], is " + momentum);
+        }
+        this.momentum = momentum;
     }
 }

@@ -106,6 +106,11 @@ public final class Network {
         return parameter(name).getArray();
     }
 
+    /** The network's BatchNorm blocks (one per {@code num_batches_tracked} counter), in state_dict order. */
+    public java.util.Collection<BatchNorm2d> batchNorms() {
+        return counters.values();
+    }
+
     /** An initializer that yields given values (checked against the requested shape). */
     private record FixedValues(String name, long[] shape, float[] values) implements Initializer {
         @Override

@@ -140,6 +140,47 @@ public final class StatefulOptimizer extends Optimizer {
     }
 
     /**
+     * Zeroes the state of the elements of one parameter where {@code positions} is 1 (dynamic sparse
+     * training: weights that are grown start without momentum). State not made yet is zero anyway;
+     * state put back by {@link #restore} and not used yet is changed in a copy. The update count
+     * (Adam's bias correction, the schedule) is per run and stays.
+     */
+    public void resetElements(String parameterId, byte[] positions) {
+        NDArray[] slots = state.get(parameterId);
+        if (slots != null) {
+            float[] keep = new float[positions.length];
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = positions[i] != 0 ? 0f : 1f;
+            }
+            for (NDArray slot : slots) {
+                if (slot.size() != keep.length) {
+                    throw new IllegalArgumentException("state of " + parameterId + " has " + slot.size() + " elements, not "
+                            + keep.length);
+                }
+                try (NDArray factor = slot.getManager().create(keep, slot.getShape())) {
+                    slot.muli(factor);
+                }
+            }
+            return;
+        }
+        float[][] saved = restored.get(parameterId);
+        if (saved != null) {
+            float[][] copy = new float[saved.length][];
+            for (int s = 0; s < saved.length; s++) {
+                copy[s] = saved[s].clone();
+                for (int i = 0; i < positions.length; i++) {
+                    if (positions[i] != 0) {
+                        copy[s][i] = 0f;
+                    }
+                }
+            }
+            Map<String, float[][]> updated = new LinkedHashMap<>(restored);
+            updated.put(parameterId, copy);
+            restored = updated;
+        }
+    }
+
+    /**
      * Puts saved state back before the first update. {@code parameterIds} maps reference names to
      * the DJL parameter ids the trainer will pass to {@link #update}.
      */

@@ -49,6 +49,10 @@ import java.util.function.BooleanSupplier;
  * engine, device and thread count). Nothing here draws from the engine's global random state:
  * mixup's draws and the dropout masks of stochastic passes are seeded from (seed, level, epoch,
  * step[, pass]).
+ *
+ * <p>With {@link Builder#optMaskDynamics} the mask may change during the run (dynamic sparse
+ * training): the dynamics' hooks run before the forward passes and between the backward pass and
+ * the optimizer step of every step, and whatever mask they leave is applied after the step.
  */
 public final class TrainingLoop {
 
@@ -58,6 +62,7 @@ public final class TrainingLoop {
     private final Augmentation augmentation;
     private final Weights initialWeights;
     private final Mask mask;
+    private final MaskDynamics dynamics;
     private final long seed;
     private final int level;
     private final long startStep;
@@ -73,7 +78,8 @@ public final class TrainingLoop {
         data = Objects.requireNonNull(builder.data, "data");
         initialWeights = builder.resumeFrom != null ? builder.resumeFrom.weights()
                 : Objects.requireNonNull(builder.initialWeights, "initialWeights");
-        mask = builder.mask != null ? builder.mask : Mask.allOnes(model);
+        dynamics = builder.dynamics;
+        mask = dynamics != null ? dynamics.mask() : builder.mask != null ? builder.mask : Mask.allOnes(model);
         seed = builder.seed;
         level = builder.level;
         startStep = builder.resumeFrom != null ? builder.resumeFrom.step() : builder.startStep;
@@ -136,7 +142,7 @@ public final class TrainingLoop {
             try (Trainer trainer = djlModel.newTrainer(config)) {
                 network.initializeWith(initialWeights);
                 trainer.initialize(new Shape(1).addAll(model.sampleShape()));
-                List<NDArray[]> maskPairs = maskArrays(network, trainer.getManager());
+                List<NDArray[]> maskPairs = maskArrays(network, trainer.getManager(), mask);
                 applyMask(maskPairs);
                 Map<String, String> parameterIds = new LinkedHashMap<>();
                 for (ParameterSpec p : model.parameters()) {
@@ -169,6 +175,11 @@ public final class TrainingLoop {
                                 NDArray y = data.labels().get(stepManager, rows);
                                 TrainingObjective.Batch prepared = objective.prepare(x, y, model.numClasses(),
                                         Seeds.derive(seed, "objective", level, epoch, step));
+                                Access access = dynamics == null ? null
+                                        : new Access(network, optimizer, parameterIds, stepManager);
+                                if (dynamics != null) {
+                                    dynamics.beforeForward(step, access);
+                                }
                                 try (GradientCollector collector = trainer.newGradientCollector()) {
                                     NDList output = new NDList();
                                     for (int pass = 0; pass < objective.passes(); pass++) {
@@ -181,6 +192,10 @@ public final class TrainingLoop {
                                     collector.backward(loss);
                                     lossSum += loss.getFloat();
                                     lossCount++;
+                                }
+                                if (dynamics != null && dynamics.afterBackward(step, access)) {
+                                    closeMasks(maskPairs);
+                                    maskPairs = maskArrays(network, trainer.getManager(), dynamics.mask());
                                 }
                                 trainer.step();
                                 applyMask(maskPairs);
@@ -207,7 +222,7 @@ public final class TrainingLoop {
     }
 
     /** (parameter array, mask array) for every prunable tensor that has pruned weights. */
-    private List<NDArray[]> maskArrays(Network network, NDManager manager) {
+    private List<NDArray[]> maskArrays(Network network, NDManager manager, Mask mask) {
         List<NDArray[]> pairs = new ArrayList<>();
         for (ParameterSpec spec : model.prunableParameters()) {
             if (!mask.isDense(spec.name())) {
@@ -225,6 +240,65 @@ public final class TrainingLoop {
         }
     }
 
+    private static void closeMasks(List<NDArray[]> pairs) {
+        for (NDArray[] pair : pairs) {
+            pair[1].close();
+        }
+    }
+
+    /** One step's view of the network and optimizer for {@link MaskDynamics}. */
+    private static final class Access implements StepAccess {
+        private final Network network;
+        private final StatefulOptimizer optimizer;
+        private final Map<String, String> parameterIds;
+        private final NDManager manager;
+
+        Access(Network network, StatefulOptimizer optimizer, Map<String, String> parameterIds, NDManager manager) {
+            this.network = network;
+            this.optimizer = optimizer;
+            this.parameterIds = parameterIds;
+            this.manager = manager;
+        }
+
+        @Override
+        public NDManager manager() {
+            return manager;
+        }
+
+        @Override
+        public NDArray parameter(String name) {
+            return network.array(name);
+        }
+
+        @Override
+        public float[] values(String name) {
+            return network.array(name).toFloatArray();
+        }
+
+        @Override
+        public float[] gradient(String name) {
+            try (NDArray gradient = network.array(name).getGradient()) {
+                return gradient.toFloatArray();
+            }
+        }
+
+        @Override
+        public void multiplyGradient(String name, NDArray factor) {
+            try (NDArray gradient = network.array(name).getGradient()) {
+                gradient.muli(factor);
+            }
+        }
+
+        @Override
+        public void resetOptimizerState(String name, byte[] positions) {
+            String id = parameterIds.get(name);
+            if (id == null) {
+                throw new IllegalArgumentException("no parameter " + name);
+            }
+            optimizer.resetElements(id, positions);
+        }
+    }
+
     private void checkCancel(long step) {
         if (cancelRequested.getAsBoolean()) {
             throw new TrainingCancelledException(step);
@@ -237,6 +311,7 @@ public final class TrainingLoop {
         private InMemoryDataset data;
         private Weights initialWeights;
         private Mask mask;
+        private MaskDynamics dynamics;
         private long seed;
         private int level;
         private long startStep;
@@ -290,6 +365,12 @@ public final class TrainingLoop {
 
         public Builder optMask(Mask mask) {
             this.mask = mask;
+            return this;
+        }
+
+        /** A mask that changes during the run; it replaces {@link #optMask}. */
+        public Builder optMaskDynamics(MaskDynamics dynamics) {
+            this.dynamics = dynamics;
             return this;
         }
 
