@@ -128,4 +128,14 @@ class PresetAndSweepApiTest {
         assertThat(big.errorFields()).containsExactly("grid");
         assertThat(jdbc.sql("SELECT count(*) FROM experiment").query(Long.class).single()).isEqualTo(before);
     }
+
+    @Test
+    void theExampleSweepsAreAcceptedWhole() throws Exception {
+        for (String file : List.of("objective-comparison.json", "pruning-methods.json", "sparse-training-methods.json")) {
+            String request = java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", file));
+            Response sweep = api.post(member, "/api/v1/sweeps", request);
+            assertThat(sweep.status()).as(file + ": " + sweep.body()).isEqualTo(201);
+            assertThat(sweep.body().get("experiments").size()).as(file).isGreaterThanOrEqualTo(8);
+        }
+    }
 }
