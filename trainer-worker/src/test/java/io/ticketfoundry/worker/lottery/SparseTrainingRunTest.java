@@ -129,6 +129,22 @@ class SparseTrainingRunTest {
     }
 
     @Test
+    void aCalibrationObjectiveTrainsWithTheChangingMask() throws Exception {
+        ExperimentSpec plain = spec(sparse("rigl", null, null), List.of());
+        TrainingSpec t = plain.training();
+        ExperimentSpec vwcc = new ExperimentSpec(1, "lenet-300-100", "mnist", new TrainingSpec(t.optimizer(),
+                t.learningRate(), t.momentum(), t.weightDecay(), t.batchSize(), t.epochs(), null, null,
+                io.ticketfoundry.common.spec.ObjectiveSpec.of("vwcc")), plain.pruning(), plain.rewind(),
+                plain.evaluation(), null, null, plain.sparseTraining());
+        LevelOutcome outcome = runner(0).run(LevelTask.first(vwcc, SEED, work.resolve("rigl-vwcc")), LevelListener.NONE);
+        assertThat(outcome.remainingPrunable()).isEqualTo(BUDGET);
+        assertThat(outcome.provenance().get("objective")).startsWith("vwcc passes=5 dropout=0.2");
+        assertThat(accuracy(outcome.metrics())).isGreaterThan(0.5);
+        assertZeroOutside(CheckpointFiles.readWeights(outcome.trainedPath(), LENET),
+                CheckpointFiles.readMask(outcome.maskPath(), LENET));
+    }
+
+    @Test
     void aStaticMaskNeverChangesAndIgnoredTensorsStayDense() throws Exception {
         ExperimentSpec staticSpec = spec(sparse("static", null, null), List.of("fc3.weight"));
         LevelOutcome fixed = runner(0).run(LevelTask.first(staticSpec, SEED, work.resolve("static")), LevelListener.NONE);
