@@ -13,10 +13,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,27 +24,16 @@ import tools.jackson.databind.JsonNode;
  */
 class CalibrationEndToEndTest {
 
-    private static final String ADMIN = "tf_e2e_cal_admin_0123456789abcdef0123456789a";
-    private static final String WORKER = "tf_e2e_cal_worker_0123456789abcdef012345678";
-
-    @TempDir
-    static Path temp;
+    @RegisterExtension
+    static final Deployment DEPLOYMENT = new Deployment("e2e-cal");
 
     private static FoundryApi api;
-    private static InProcessWorker worker;
 
     @BeforeAll
     static void start() throws Exception {
-        SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.MNIST, 600, 400, 21, false);
-        SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.FASHION_MNIST, 100, 200, 22, false);
-        api = FoundryApi.start(temp.resolve("api"), ADMIN, WORKER, "--tf.queue.lease-duration=6s");
-        worker = InProcessWorker.start(api, "e2e-cal-worker", temp.resolve("datasets"), temp.resolve("worker"),
-                Duration.ofMillis(200));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        FoundryApi.stop(worker, api);
+        api = DEPLOYMENT.api();
+        SyntheticIdx.write(DEPLOYMENT.datasets(), DatasetInfo.MNIST, 600, 400, 21, false);
+        SyntheticIdx.write(DEPLOYMENT.datasets(), DatasetInfo.FASHION_MNIST, 100, 200, 22, false);
     }
 
     private static JsonNode awaitJob(String jobId, String token) throws Exception {

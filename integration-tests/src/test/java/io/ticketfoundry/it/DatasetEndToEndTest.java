@@ -14,10 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,34 +26,23 @@ import tools.jackson.databind.JsonNode;
  */
 class DatasetEndToEndTest {
 
-    private static final String ADMIN = "tf_e2e_data_admin_0123456789abcdef0123456789";
-    private static final String WORKER = "tf_e2e_data_worker_0123456789abcdef012345678";
-
-    @TempDir
-    static Path temp;
+    @RegisterExtension
+    static final Deployment DEPLOYMENT = new Deployment("e2e-data");
 
     private static FoundryApi api;
-    private static InProcessWorker worker;
 
     @BeforeAll
     static void start() throws Exception {
-        SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.MNIST, 600, 200, 11, false);
-        SyntheticIdx.write(temp.resolve("upload"), DatasetInfo.MNIST, 400, 100, 12, true);
-        api = FoundryApi.start(temp.resolve("api"), ADMIN, WORKER, "--tf.queue.lease-duration=6s");
-        worker = InProcessWorker.start(api, "e2e-data-worker", temp.resolve("datasets"), temp.resolve("worker"),
-                Duration.ofMillis(200));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        FoundryApi.stop(worker, api);
+        api = DEPLOYMENT.api();
+        SyntheticIdx.write(DEPLOYMENT.datasets(), DatasetInfo.MNIST, 600, 200, 11, false);
+        SyntheticIdx.write(DEPLOYMENT.scratch("upload"), DatasetInfo.MNIST, 400, 100, 12, true);
     }
 
     @Test
     void experimentsOnAnUploadAndOnARecipeTrainOnTheWorker() throws Exception {
         String member = api.member("e2e-data", "dora");
 
-        Path dir = temp.resolve("upload/mnist");
+        Path dir = DEPLOYMENT.scratch("upload").resolve("mnist");
         Map<String, Path> files = new LinkedHashMap<>();
         files.put("trainImages", dir.resolve("train-images-idx3-ubyte.gz"));
         files.put("trainLabels", dir.resolve("train-labels-idx1-ubyte.gz"));
@@ -84,7 +72,7 @@ class DatasetEndToEndTest {
             }
             assertThat(accuracy).as("accuracy on " + dataset).isGreaterThan(0.3);
         }
-        assertThat(Files.isRegularFile(temp.resolve("worker/datasets/" + trainSha)))
+        assertThat(Files.isRegularFile(DEPLOYMENT.workDir().resolve("datasets/" + trainSha)))
                 .as("the worker caches the upload's files by hash").isTrue();
     }
 

@@ -15,10 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,26 +27,15 @@ import tools.jackson.databind.JsonNode;
  */
 class LotteryEndToEndTest {
 
-    private static final String ADMIN = "tf_e2e_admin_0123456789abcdef0123456789";
-    private static final String WORKER = "tf_e2e_worker_0123456789abcdef0123456789";
-
-    @TempDir
-    static Path temp;
+    @RegisterExtension
+    static final Deployment DEPLOYMENT = new Deployment("e2e");
 
     private static FoundryApi api;
-    private static InProcessWorker worker;
 
     @BeforeAll
     static void start() throws Exception {
-        SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.FASHION_MNIST, 2000, 500, 7, true);
-        api = FoundryApi.start(temp.resolve("api"), ADMIN, WORKER, "--tf.queue.lease-duration=6s");
-        worker = InProcessWorker.start(api, "e2e-worker", temp.resolve("datasets"), temp.resolve("worker"),
-                Duration.ofMillis(200));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        FoundryApi.stop(worker, api);
+        api = DEPLOYMENT.api();
+        SyntheticIdx.write(DEPLOYMENT.datasets(), DatasetInfo.FASHION_MNIST, 2000, 500, 7, true);
     }
 
     @Test
@@ -127,7 +115,7 @@ class LotteryEndToEndTest {
             HttpResponse<byte[]> download = api.download("api/v1/tickets/" + ticket.path("id").asString() + "/mask", member, null);
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(download.headers().firstValue("ETag")).hasValue("\"" + QueueFixtures.sha256(download.body()) + "\"");
-            Path maskFile = Files.write(temp.resolve("mask-" + level + ".safetensors"), download.body());
+            Path maskFile = Files.write(DEPLOYMENT.scratch("masks").resolve("mask-" + level + ".safetensors"), download.body());
             SafeTensors mask = SafeTensorsReader.read(maskFile);
 
             assertThat(mask.names()).containsExactlyInAnyOrder("fc1.weight", "fc2.weight", "fc3.weight");
@@ -159,7 +147,7 @@ class LotteryEndToEndTest {
         }
         long fc3Kept = 0;
         // level 2 of fc3 (1000 weights, 10% a level): 1000 - 100 = 900, then 900 - 90 = 810
-        byte[] fc3 = SafeTensorsReader.read(temp.resolve("mask-2.safetensors")).get("fc3.weight").rawData();
+        byte[] fc3 = SafeTensorsReader.read(DEPLOYMENT.scratch("masks").resolve("mask-2.safetensors")).get("fc3.weight").rawData();
         for (byte value : fc3) {
             fc3Kept += value;
         }

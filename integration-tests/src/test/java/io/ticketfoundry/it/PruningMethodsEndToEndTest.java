@@ -9,10 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,26 +20,15 @@ import tools.jackson.databind.JsonNode;
  */
 class PruningMethodsEndToEndTest {
 
-    private static final String ADMIN = "tf_e2e_prune_admin_0123456789abcdef0123456789";
-    private static final String WORKER = "tf_e2e_prune_worker_0123456789abcdef012345678";
-
-    @TempDir
-    static Path temp;
+    @RegisterExtension
+    static final Deployment DEPLOYMENT = new Deployment("e2e-prune");
 
     private static FoundryApi api;
-    private static InProcessWorker worker;
 
     @BeforeAll
     static void start() throws Exception {
-        SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.MNIST, 400, 200, 31, false);
-        api = FoundryApi.start(temp.resolve("api"), ADMIN, WORKER, "--tf.queue.lease-duration=6s");
-        worker = InProcessWorker.start(api, "e2e-prune-worker", temp.resolve("datasets"), temp.resolve("worker"),
-                Duration.ofMillis(200));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        FoundryApi.stop(worker, api);
+        api = DEPLOYMENT.api();
+        SyntheticIdx.write(DEPLOYMENT.datasets(), DatasetInfo.MNIST, 400, 200, 31, false);
     }
 
     @Test

@@ -12,10 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,29 +24,19 @@ import tools.jackson.databind.JsonNode;
  */
 class SparseTrainingEndToEndTest {
 
-    private static final String ADMIN = "tf_e2e_sparse_admin_0123456789abcdef0123456";
-    private static final String WORKER = "tf_e2e_sparse_worker_0123456789abcdef012345";
     private static final long PRUNABLE = 784 * 300 + 300 * 100 + 100 * 10;
     /** floor((1 − 0.9) × 266,200). */
     private static final long KEPT = 26_620;
 
-    @TempDir
-    static Path temp;
+    @RegisterExtension
+    static final Deployment DEPLOYMENT = new Deployment("e2e-sparse");
 
     private static FoundryApi api;
-    private static InProcessWorker worker;
 
     @BeforeAll
     static void start() throws Exception {
-        SyntheticIdx.write(temp.resolve("datasets"), DatasetInfo.MNIST, 640, 200, 21, true);
-        api = FoundryApi.start(temp.resolve("api"), ADMIN, WORKER, "--tf.queue.lease-duration=6s");
-        worker = InProcessWorker.start(api, "e2e-sparse-worker", temp.resolve("datasets"), temp.resolve("worker"),
-                Duration.ofMillis(200));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        FoundryApi.stop(worker, api);
+        api = DEPLOYMENT.api();
+        SyntheticIdx.write(DEPLOYMENT.datasets(), DatasetInfo.MNIST, 640, 200, 21, true);
     }
 
     @Test
@@ -108,7 +97,7 @@ class SparseTrainingEndToEndTest {
             HttpResponse<byte[]> download = api.download("api/v1/tickets/" + tickets.get(i).path("id").asString() + "/mask",
                     member, null);
             assertThat(download.statusCode()).isEqualTo(200);
-            SafeTensors mask = SafeTensorsReader.read(Files.write(temp.resolve("mask-" + i + ".safetensors"), download.body()));
+            SafeTensors mask = SafeTensorsReader.read(Files.write(DEPLOYMENT.scratch("masks").resolve("mask-" + i + ".safetensors"), download.body()));
             masks[i] = mask.get("fc1.weight").rawData();
             for (String name : List.of("fc1.weight", "fc2.weight", "fc3.weight")) {
                 for (byte b : mask.get(name).rawData()) {
