@@ -50,8 +50,10 @@ public final class TicketCalibration {
         TemperatureScaling.Fit fit = TemperatureScaling.fit(fitScores.logits(), fitScores.numClasses(), fitScores.labels());
         Weights folded = fold(ticket.model(), ticket.weights(), fit.temperature());
 
-        TrainedTicket.Scored beforeScores = ticket.score(datasets, evaluator, evaluateData);
-        TrainedTicket.Scored afterScores = ticket.withWeights(folded).score(datasets, evaluator, evaluateData);
+        List<TrainedTicket.Scored> evaluated = ticket.scoreAll(datasets, evaluator, evaluateData,
+                List.of(ticket.weights(), folded));
+        TrainedTicket.Scored beforeScores = evaluated.get(0);
+        TrainedTicket.Scored afterScores = evaluated.get(1);
         List<MetricReport> before = ClassificationMetrics.compute(beforeScores.logits(), beforeScores.numClasses(),
                 beforeScores.labels(), evaluation, beforeScores.dataset(), beforeScores.split());
         List<MetricReport> after = ClassificationMetrics.compute(afterScores.logits(), afterScores.numClasses(),

@@ -13,6 +13,7 @@ import io.ticketfoundry.worker.model.Weights;
 import io.ticketfoundry.worker.prune.Mask;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A ticket's trained network as its files hold it: the architecture of its experiment's spec, the
@@ -42,6 +43,15 @@ public record TrainedTicket(ExperimentSpec spec, ModelDefinition model, Mask mas
 
     /** Runs the network on {@code selection}; fails when its classes or example shape differ from the model's. */
     public Scored score(DatasetLoader datasets, ModelEvaluator evaluator, DataSelection selection) throws IOException {
+        return scoreAll(datasets, evaluator, selection, List.of(weights)).get(0);
+    }
+
+    /**
+     * Runs the network with each of {@code variants} (weights of this model, e.g. before and after a
+     * calibration) on {@code selection}, loading the data once.
+     */
+    public List<Scored> scoreAll(DatasetLoader datasets, ModelEvaluator evaluator, DataSelection selection,
+            List<Weights> variants) throws IOException {
         try (NDManager manager = NDManager.newBaseManager();
                 InMemoryDataset data = datasets.load(manager, selection, spec.dataset())) {
             if (data.numClasses() != model.numClasses()) {
@@ -55,8 +65,12 @@ public record TrainedTicket(ExperimentSpec spec, ModelDefinition model, Mask mas
                         + java.util.Arrays.toString(shape) + "; " + model.name() + " takes "
                         + java.util.Arrays.toString(want));
             }
-            float[] logits = evaluator.logits(model, weights, data);
-            return new Scored(logits, data.labelValues(), model.numClasses(), selection.dataset(), selection.splitLabel());
+            List<Scored> scored = new java.util.ArrayList<>();
+            for (Weights variant : variants) {
+                scored.add(new Scored(evaluator.logits(model, variant, data), data.labelValues(), model.numClasses(),
+                        selection.dataset(), selection.splitLabel()));
+            }
+            return scored;
         }
     }
 }
