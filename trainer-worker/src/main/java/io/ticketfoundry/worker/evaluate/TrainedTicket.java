@@ -42,9 +42,18 @@ public record TrainedTicket(ExperimentSpec spec, ModelDefinition model, Mask mas
 
     /** Runs the network on {@code selection}; fails when its classes or example shape differ from the model's. */
     public Scored score(DatasetLoader datasets, ModelEvaluator evaluator, DataSelection selection) throws IOException {
+        return score(datasets, evaluator, selection, true);
+    }
+
+    /**
+     * As {@link #score(DatasetLoader, ModelEvaluator, DataSelection)}; with {@code sameClasses} false
+     * the data may have another number of classes (out-of-distribution data: only the logits count).
+     */
+    public Scored score(DatasetLoader datasets, ModelEvaluator evaluator, DataSelection selection, boolean sameClasses)
+            throws IOException {
         try (NDManager manager = NDManager.newBaseManager();
                 InMemoryDataset data = datasets.load(manager, selection, spec.dataset())) {
-            if (data.numClasses() != model.numClasses()) {
+            if (sameClasses && data.numClasses() != model.numClasses()) {
                 throw new IllegalArgumentException("dataset " + selection.dataset() + " has " + data.numClasses()
                         + " classes; the ticket's " + model.name() + " has " + model.numClasses() + " outputs");
             }
