@@ -105,16 +105,18 @@ public final class RobustnessMath {
         }
     }
 
-    /** The mCE and, per corruption in order of first appearance, its CE and the error sums it is made of. */
-    public record Mce(double value, List<Map<String, Object>> corruptions) {
+    /**
+     * The mCE (null when no corruption's CE is defined) and, per corruption in order of first
+     * appearance, its CE (null when undefined) and the error sums it is made of.
+     */
+    public record Mce(Double value, List<Map<String, Object>> corruptions, List<String> excluded) {
     }
 
     /**
      * mCE = (1/|C|) Σ_c CE_c, CE_c = (Σ_s E^ticket_{s,c}) / (Σ_s E^reference_{s,c}), E the top-1 error
-     * rate (errors / samples, in double) of corruption c at severity s.
-     *
-     * @throws IllegalArgumentException when the reference makes no error on every severity of some
-     *     corruption (its CE is undefined)
+     * rate (errors / samples, in double) of corruption c at severity s. A corruption on which the
+     * reference makes no error at any severity has no CE: it is left out of the mean (and named in
+     * {@code excluded}); when every corruption is left out there is no mCE.
      */
     public static Mce mce(List<CorruptionErrors> sets) {
         if (sets.isEmpty()) {
@@ -128,7 +130,9 @@ public final class RobustnessMath {
             byCorruption.computeIfAbsent(set.corruption(), c -> new ArrayList<>()).add(set);
         }
         double sum = 0;
+        int defined = 0;
         List<Map<String, Object>> details = new ArrayList<>();
+        List<String> excluded = new ArrayList<>();
         for (Map.Entry<String, List<CorruptionErrors>> entry : byCorruption.entrySet()) {
             double ticket = 0;
             double reference = 0;
@@ -138,12 +142,14 @@ public final class RobustnessMath {
                 reference += set.referenceError();
                 severities.add(set.severity());
             }
+            Double ce = null;
             if (reference == 0) {
-                throw new IllegalArgumentException("the reference makes no top-1 error on corruption " + entry.getKey()
-                        + " at any severity; its corruption error is undefined");
+                excluded.add(entry.getKey());
+            } else {
+                ce = ticket / reference;
+                sum += ce;
+                defined++;
             }
-            double ce = ticket / reference;
-            sum += ce;
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("corruption", entry.getKey());
             detail.put("severities", severities);
@@ -152,7 +158,7 @@ public final class RobustnessMath {
             detail.put("ce", ce);
             details.add(detail);
         }
-        return new Mce(sum / byCorruption.size(), details);
+        return new Mce(defined == 0 ? null : sum / defined, details, excluded);
     }
 
     /** The first index whose value is not below {@code key}. */

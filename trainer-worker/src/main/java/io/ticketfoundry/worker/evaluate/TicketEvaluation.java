@@ -214,14 +214,21 @@ public final class TicketEvaluation {
             used.add(entry);
         }
         RobustnessMath.Mce mce = RobustnessMath.mce(errors);
+        if (mce.value() == null) {
+            // the reference makes no error on any corrupted set: no corruption error is defined
+            return reports;
+        }
         UUID referenceId = params.referenceTicketId();
         Map<String, Object> conventions = new LinkedHashMap<>();
         conventions.put("referenceTicketId", referenceId == null ? null : referenceId.toString());
         conventions.put("error", "top-1 error rate, first maximal logit");
         conventions.put("reduction", "mean over corruptions of (sum over severities of E_ticket) / (sum of E_reference)");
         conventions.put("sets", used);
+        conventions.put("undefined", "a corruption on which the reference makes no error at any severity is left out"
+                + " of the mean (details.excluded)");
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("corruptions", mce.corruptions());
+        details.put("excluded", mce.excluded());
         details.put("sets", errors.stream().map(e -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("dataset", e.dataset());

@@ -79,8 +79,13 @@ class RobustnessMathTest {
         Map<String, Object> fog = mce.corruptions().get(0);
         assertThat(fog.get("corruption")).isEqualTo("fog");
         assertThat(fog.get("severities")).isEqualTo(List.of(1, 2));
-        assertThatThrownBy(() -> RobustnessMath.mce(List.of(new RobustnessMath.CorruptionErrors("fog", 1, "a", 10, 1, 0))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fog");
+        // a corruption the reference never errs on has no CE: left out of the mean, named
+        RobustnessMath.Mce partly = RobustnessMath.mce(List.of(new RobustnessMath.CorruptionErrors("fog", 1, "a", 10, 1, 0),
+                new RobustnessMath.CorruptionErrors("noise", 1, "b", 10, 3, 6)));
+        assertThat(partly.value()).isEqualTo(0.5);
+        assertThat(partly.excluded()).containsExactly("fog");
+        assertThat(RobustnessMath.mce(List.of(new RobustnessMath.CorruptionErrors("fog", 1, "a", 10, 0, 0))).value())
+                .isNull();
     }
 
     @Test
