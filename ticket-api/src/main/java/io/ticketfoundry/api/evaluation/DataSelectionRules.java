@@ -25,13 +25,22 @@ class DataSelectionRules {
 
     /** Adds the problems of {@code selection} (defaults filled) under {@code path}. */
     void check(DataSelection selection, UUID teamId, String trainedOn, String path, List<FieldProblem> problems) {
+        check(selection, teamId, trainedOn, true, path, problems);
+    }
+
+    /**
+     * As {@link #check(DataSelection, UUID, String, String, List)}; with {@code sameClasses} false
+     * the class count may differ (out-of-distribution data, whose labels are not used).
+     */
+    void check(DataSelection selection, UUID teamId, String trainedOn, boolean sameClasses, String path,
+            List<FieldProblem> problems) {
         Optional<ModelCatalog.DatasetInfo> target = datasets.lookup(teamId, selection.dataset());
         if (target.isEmpty()) {
             problems.add(new FieldProblem(path + ".dataset", "\"" + selection.dataset()
                     + "\" is not a dataset this team can use (GET /api/v1/datasets lists them)"));
         } else {
             ModelCatalog.DatasetInfo source = datasets.lookup(teamId, trainedOn).orElseThrow();
-            if (target.get().numClasses() != source.numClasses()) {
+            if (sameClasses && target.get().numClasses() != source.numClasses()) {
                 problems.add(new FieldProblem(path + ".dataset", selection.dataset() + " has "
                         + target.get().numClasses() + " classes; the ticket was trained on " + trainedOn + " with "
                         + source.numClasses()));

@@ -32,6 +32,11 @@ public class TicketJobController {
             description = "Body: {\"data\": {\"dataset\", \"split\", \"half\", \"seed\"}, \"evaluation\": {\"eceBins\", "
                     + "\"eceEdges\", \"binning\"}}, all optional (default: the experiment's dataset, test split, its "
                     + "evaluation settings). The metrics are attached to the ticket with the dataset and split named. "
+                    + "Optional robustness parts: \"ood\" ({dataset, split, half, seed} or {gaussianNoise: {count, "
+                    + "seed, mean, std}}; ood-auroc), \"fgsm\" ({epsilons: [...]}; fgsm-accuracy per ε), "
+                    + "\"corruptions\" ([{dataset, split, corruption, severity}]; metrics per set and mce) with "
+                    + "\"referenceTicketId\" (default: the experiment's dense level-0 ticket of the same seed); "
+                    + "see docs/metrics.md. "
                     + "202 with the new job; 200 with the existing one when the same request was made before.")
     public ResponseEntity<JobViews.Job> evaluate(@PathVariable UUID id, @RequestBody(required = false) JsonNode body) {
         return answer(service.evaluate(id, body, Caller.current()));

@@ -11,7 +11,10 @@ import io.ticketfoundry.api.web.FieldProblem;
 import io.ticketfoundry.common.Digests;
 import io.ticketfoundry.common.protocol.CalibrateParams;
 import io.ticketfoundry.common.protocol.DataSelection;
+import io.ticketfoundry.common.protocol.CorruptedSet;
 import io.ticketfoundry.common.protocol.EvaluateParams;
+import io.ticketfoundry.common.protocol.FgsmParams;
+import io.ticketfoundry.common.protocol.OodParams;
 import io.ticketfoundry.common.spec.EvaluationSpec;
 import io.ticketfoundry.common.spec.ExperimentSpec;
 import java.util.ArrayList;
@@ -49,9 +52,11 @@ public class TicketJobService {
     private final JobService jobs;
     private final DatasetService datasets;
     private final DataSelectionRules rules;
+    private final RobustnessRules robustness;
 
     TicketJobService(JdbcClient jdbc, JsonMapper json, JobQueue queue, JobService jobs, DatasetService datasets,
-            DataSelectionRules rules) {
+            DataSelectionRules rules, RobustnessRules robustness) {
+        this.robustness = robustness;
         this.jdbc = jdbc;
         this.json = json;
         this.queue = queue;
@@ -73,8 +78,20 @@ public class TicketJobService {
                 .withDefaults(ticket.spec().dataset());
         rules.check(data, ticket.teamId(), ticket.spec().dataset(), "data", problems);
         EvaluationSpec evaluation = evaluation(request.evaluation(), ticket, problems);
+        RobustnessRules.Target target = new RobustnessRules.Target(ticket.id(), ticket.experimentId(), ticket.teamId(),
+                ticket.seed(), ticket.spec());
+        OodParams ood = robustness.ood(request.ood(), target, problems);
+        FgsmParams fgsm = robustness.fgsm(request.fgsm(), problems);
+        List<CorruptedSet> corruptions = robustness.corruptions(request.corruptions(), target, problems);
+        UUID reference = robustness.reference(request.referenceTicketId(), corruptions, target, problems);
         throwIfAny(problems);
-        return submit(ticket, JobQueue.KIND_EVALUATE, new EvaluateParams(data, evaluation), caller);
+        Submitted submitted = submit(ticket, JobQueue.KIND_EVALUATE,
+                new EvaluateParams(data, evaluation, ood, fgsm, corruptions, reference), caller);
+        if (reference != null && submitted.created()) {
+            // the reference's mask and weights are inputs of the job, as the ticket's own are
+            queue.recordInputs(submitted.job().id(), reference);
+        }
+        return submitted;
     }
 
     /**

@@ -155,6 +155,18 @@ public final class SpecValidator {
         if (raw == String.class) {
             return expect(value.isString(), value, path, "must be a string", problems);
         }
+        if (raw == java.util.UUID.class) {
+            if (value.isString()) {
+                try {
+                    java.util.UUID.fromString(value.asString());
+                    return value;
+                } catch (IllegalArgumentException e) {
+                    // fall through to the problem
+                }
+            }
+            problems.add(new FieldProblem(path, "must be a UUID string"));
+            return null;
+        }
         if (raw == Integer.class || raw == int.class) {
             if (value.isNumber()) {
                 BigDecimal decimal = value.decimalValue();

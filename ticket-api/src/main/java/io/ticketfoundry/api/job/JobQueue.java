@@ -163,8 +163,11 @@ public class JobQueue {
         return new Enqueued(existing, false);
     }
 
-    /** Records the parent ticket's mask, trained weights and rewind point as inputs the job may download. */
-    void recordInputs(UUID jobId, UUID parentTicketId) {
+    /**
+     * Records a ticket's mask, trained weights and rewind point as inputs the job may download: the
+     * parent ticket's, and an evaluate job's reference ticket's.
+     */
+    public void recordInputs(UUID jobId, UUID parentTicketId) {
         if (parentTicketId == null) {
             return;
         }

@@ -100,12 +100,7 @@ public class WorkerService {
             String resolved = jdbc.sql("SELECT resolved_spec::text FROM experiment WHERE id = :id")
                     .param("id", job.experimentId()).query(String.class).single();
             ExperimentSpec spec = json.readValue(resolved, ExperimentSpec.class).withDefaults();
-            JobInputs inputs = job.parentTicketId() == null ? null : jdbc.sql("""
-                    SELECT id, mask_sha256, trained_sha256, rewind_sha256 FROM ticket WHERE id = :id""")
-                    .param("id", job.parentTicketId())
-                    .query((rs, n) -> new JobInputs(rs.getObject("id", UUID.class), rs.getString("mask_sha256"),
-                            rs.getString("trained_sha256"), rs.getString("rewind_sha256")))
-                    .optional().orElse(null);
+            JobInputs inputs = job.parentTicketId() == null ? null : ticketInputs(job.parentTicketId());
             DatasetRef dataset = datasets.refForJob(job.experimentId(), spec.dataset(), job.id());
             EvaluateParams evaluate = JobQueue.KIND_EVALUATE.equals(job.kind())
                     ? json.readValue(job.paramsJson(), EvaluateParams.class) : null;
@@ -113,8 +108,19 @@ public class WorkerService {
                     ? json.readValue(job.paramsJson(), CalibrateParams.class) : null;
             // the datasets the params name besides the spec's own
             Set<String> named = new LinkedHashSet<>();
+            JobInputs reference = null;
             if (evaluate != null) {
                 named.add(evaluate.data().dataset());
+                if (evaluate.ood() != null && evaluate.ood().dataset() != null) {
+                    named.add(evaluate.ood().dataset());
+                }
+                if (evaluate.corruptions() != null) {
+                    evaluate.corruptions().forEach(set -> named.add(set.dataset()));
+                }
+                if (evaluate.referenceTicketId() != null) {
+                    queue.recordInputs(job.id(), evaluate.referenceTicketId());
+                    reference = ticketInputs(evaluate.referenceTicketId());
+                }
             }
             if (calibrate != null) {
                 named.add(calibrate.fit().dataset());
@@ -129,8 +135,18 @@ public class WorkerService {
             return new Lease(job.id(), job.fencingToken(), job.kind(), job.attempts(), job.leaseExpiresAt(),
                     Math.max(1, leaseSeconds / 3), job.experimentId(), job.seed(), job.level(), spec, inputs, job.control(),
                     queue.latestCheckpoint(job.id()).orElse(null), dataset, evaluate, calibrate,
-                    extra.isEmpty() ? null : extra);
+                    extra.isEmpty() ? null : extra, reference);
         }));
+    }
+
+    /** A ticket's files as a job's inputs (null when the ticket is gone). */
+    private JobInputs ticketInputs(UUID ticketId) {
+        return jdbc.sql("""
+                SELECT id, mask_sha256, trained_sha256, rewind_sha256 FROM ticket WHERE id = :id""")
+                .param("id", ticketId)
+                .query((rs, n) -> new JobInputs(rs.getObject("id", UUID.class), rs.getString("mask_sha256"),
+                        rs.getString("trained_sha256"), rs.getString("rewind_sha256")))
+                .optional().orElse(null);
     }
 
     public HeartbeatResponse heartbeat(UUID jobId, Caller caller, Heartbeat heartbeat) {

@@ -18,7 +18,9 @@ import java.util.UUID;
  * upload's files); an older API leaves it out and the spec's dataset is then a base name.
  * An {@value #KIND_EVALUATE} or {@value #KIND_CALIBRATE} job works on the ticket {@code inputs}
  * names, with {@code evaluate} or {@code calibrate} saying what to do; {@code datasets} describes
- * the datasets those name besides the spec's own.
+ * the datasets those name besides the spec's own. An evaluate job with {@code corruptions} also
+ * scores the reference ticket {@code reference} names (its mask and trained weights are inputs of
+ * the job too); absent otherwise, and ignored by workers that predate it.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Lease(
@@ -38,7 +40,8 @@ public record Lease(
         DatasetRef dataset,
         EvaluateParams evaluate,
         CalibrateParams calibrate,
-        java.util.List<DatasetRef> datasets) {
+        java.util.List<DatasetRef> datasets,
+        JobInputs reference) {
 
     public static final String KIND_IMP_LEVEL = "imp-level";
     public static final String KIND_CONTROL = "control";
@@ -50,7 +53,16 @@ public record Lease(
             long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec,
             JobInputs inputs, String control, JobCheckpoint checkpoint, DatasetRef dataset) {
         this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level,
-                spec, inputs, control, checkpoint, dataset, null, null, null);
+                spec, inputs, control, checkpoint, dataset, null, null, null, null);
+    }
+
+    /** A lease without a reference ticket (every kind but an evaluate job with corruptions). */
+    public Lease(UUID jobId, long fencingToken, String kind, int attempt, Instant leaseExpiresAt,
+            long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec,
+            JobInputs inputs, String control, JobCheckpoint checkpoint, DatasetRef dataset, EvaluateParams evaluate,
+            CalibrateParams calibrate, java.util.List<DatasetRef> datasets) {
+        this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level,
+                spec, inputs, control, checkpoint, dataset, evaluate, calibrate, datasets, null);
     }
 
     /** A lease without a control, with nothing to resume from and a base dataset. */
@@ -58,6 +70,6 @@ public record Lease(
             long heartbeatIntervalSeconds, UUID experimentId, long seed, int level, ExperimentSpec spec,
             JobInputs inputs) {
         this(jobId, fencingToken, kind, attempt, leaseExpiresAt, heartbeatIntervalSeconds, experimentId, seed, level,
-                spec, inputs, null, null, null, null, null, null);
+                spec, inputs, null, null, null, null, null, null, null);
     }
 }

@@ -143,8 +143,13 @@ public class JobRunner {
             throw new IllegalArgumentException("an evaluate job needs its data selection");
         }
         TrainedTicket ticket = fetchTicket(lease, jobDir);
+        TrainedTicket reference = null;
+        if (lease.evaluate().corruptions() != null && !lease.evaluate().corruptions().isEmpty()) {
+            reference = fetchTicket(lease, lease.reference(), jobDir.resolve("reference"));
+        }
         List<MetricReport> metrics = new TicketEvaluation(levelRunner.datasets(),
-                new ModelEvaluator(levelRunner.evaluationBatchSize())).run(ticket, lease.evaluate());
+                new ModelEvaluator(levelRunner.evaluationBatchSize()), levelRunner.evaluationBatchSize())
+                .run(ticket, reference, lease.evaluate());
         if (keeper.shouldStop()) {
             stopped(lease, keeper);
             return;
@@ -197,9 +202,17 @@ public class JobRunner {
 
     /** Downloads the job's input ticket (trained weights and mask) and reads it. */
     private TrainedTicket fetchTicket(Lease lease, Path jobDir) throws IOException, InterruptedException {
-        JobInputs inputs = lease.inputs();
+        return fetchTicket(lease, lease.inputs(), jobDir);
+    }
+
+    /**
+     * Downloads a ticket the job works with (its own, or an evaluate job's mCE reference) and reads
+     * it with the job's spec (the API checks a reference has the same model and training data).
+     */
+    private TrainedTicket fetchTicket(Lease lease, JobInputs inputs, Path jobDir) throws IOException, InterruptedException {
         if (inputs == null || inputs.parentWeightsSha256() == null || inputs.parentMaskSha256() == null) {
-            throw new IllegalArgumentException("a " + lease.kind() + " job needs its ticket's weights and mask");
+            throw new IllegalArgumentException("a " + lease.kind() + " job needs its ticket's weights and mask"
+                    + (inputs == lease.inputs() ? "" : " and its reference ticket's"));
         }
         Path inputDir = Files.createDirectories(jobDir.resolve("in"));
         Path mask = inputDir.resolve("mask.safetensors");

@@ -43,7 +43,16 @@ public record TrainedTicket(ExperimentSpec spec, ModelDefinition model, Mask mas
 
     /** Runs the network on {@code selection}; fails when its classes or example shape differ from the model's. */
     public Scored score(DatasetLoader datasets, ModelEvaluator evaluator, DataSelection selection) throws IOException {
-        return scoreAll(datasets, evaluator, selection, List.of(weights)).get(0);
+        return score(datasets, evaluator, selection, true);
+    }
+
+    /**
+     * As {@link #score(DatasetLoader, ModelEvaluator, DataSelection)}; with {@code sameClasses} false
+     * the data may have another number of classes (out-of-distribution data: only the logits count).
+     */
+    public Scored score(DatasetLoader datasets, ModelEvaluator evaluator, DataSelection selection, boolean sameClasses)
+            throws IOException {
+        return scoreAll(datasets, evaluator, selection, List.of(weights), sameClasses).get(0);
     }
 
     /**
@@ -52,9 +61,14 @@ public record TrainedTicket(ExperimentSpec spec, ModelDefinition model, Mask mas
      */
     public List<Scored> scoreAll(DatasetLoader datasets, ModelEvaluator evaluator, DataSelection selection,
             List<Weights> variants) throws IOException {
+        return scoreAll(datasets, evaluator, selection, variants, true);
+    }
+
+    private List<Scored> scoreAll(DatasetLoader datasets, ModelEvaluator evaluator, DataSelection selection,
+            List<Weights> variants, boolean sameClasses) throws IOException {
         try (NDManager manager = NDManager.newBaseManager();
                 InMemoryDataset data = datasets.load(manager, selection, spec.dataset())) {
-            if (data.numClasses() != model.numClasses()) {
+            if (sameClasses && data.numClasses() != model.numClasses()) {
                 throw new IllegalArgumentException("dataset " + selection.dataset() + " has " + data.numClasses()
                         + " classes; the ticket's " + model.name() + " has " + model.numClasses() + " outputs");
             }
