@@ -37,6 +37,13 @@ final class ApiClient {
         return parse(send(request), accepted.length == 0 ? new int[] {200, 201} : accepted);
     }
 
+    /** The experiment ids of a sweep, in grid order. */
+    java.util.List<String> sweepExperiments(String sweepId) throws IOException, InterruptedException {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        get("api/v1/sweeps/" + sweepId).path("experiments").forEach(entry -> ids.add(entry.path("experimentId").asString()));
+        return ids;
+    }
+
     /** Saves the body of a GET (an image, a file) to {@code target}; fails on any status but 200. */
     void download(String path, java.nio.file.Path target) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(baseUri.resolve(path)).timeout(Duration.ofSeconds(60))

@@ -37,9 +37,7 @@ final class CalibrateCommand implements Callable<Integer> {
         ApiClient client = connection.client();
         List<String> ids = new ArrayList<>(experiments);
         if (sweep != null) {
-            for (JsonNode entry : client.get("api/v1/sweeps/" + sweep).path("experiments")) {
-                ids.add(entry.path("experimentId").asString());
-            }
+            ids.addAll(client.sweepExperiments(sweep));
         }
         if (ids.isEmpty()) {
             throw new IllegalArgumentException("name experiments or a --sweep");

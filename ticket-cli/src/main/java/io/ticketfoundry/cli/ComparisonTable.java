@@ -16,11 +16,15 @@ final class ComparisonTable {
 
     static String render(JsonNode comparison) {
         StringBuilder out = new StringBuilder();
-        List<String> labels = new ArrayList<>();
+        // columns by objective when that is what differs between the experiments, else by name
+        List<String> objectives = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (JsonNode experiment : comparison.path("experiments")) {
-            String objective = experiment.path("objective").asString();
-            labels.add(objective.isEmpty() ? experiment.path("name").asString() : objective);
+            objectives.add(experiment.path("objective").asString());
+            names.add(experiment.path("name").asString());
         }
+        boolean byObjective = !objectives.contains("") && new java.util.HashSet<>(objectives).size() == objectives.size();
+        List<String> labels = byObjective ? objectives : names;
         for (JsonNode metricNode : comparison.path("metrics")) {
             String metric = metricNode.asString();
             out.append("\n**").append(metric).append("** (").append(comparison.path("split").asString())

@@ -130,37 +130,44 @@ public class JobQueue {
      */
     public Enqueued enqueueTicketJob(UUID experimentId, long seed, int level, UUID ticketId, String kind,
             String paramsJson, String requestHash, String pool) {
-        Optional<UUID> inserted = jdbc.sql("""
-                INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, pool, status, max_attempts,
-                                 params, request_hash)
-                VALUES (:id, :experiment, :kind, :seed, :level, :parent, :pool, 'queued', :maxAttempts,
-                        CAST(:params AS jsonb), :hash)
-                ON CONFLICT (parent_ticket_id, kind, request_hash)
-                    WHERE request_hash IS NOT NULL AND status IN ('queued', 'leased', 'succeeded')
-                    DO NOTHING
-                RETURNING id""")
-                .param("id", UUID.randomUUID())
-                .param("experiment", experimentId)
-                .param("kind", kind)
-                .param("seed", seed)
-                .param("level", level)
-                .param("parent", ticketId)
-                .param("pool", pool)
-                .param("maxAttempts", properties.queue().maxAttempts())
-                .param("params", paramsJson)
-                .param("hash", requestHash)
-                .query(UUID.class)
-                .optional();
-        if (inserted.isPresent()) {
-            recordInputs(inserted.get(), ticketId);
-            return new Enqueued(inserted.get(), true);
+        // the live job that blocked the insert may end between the two statements: then insert again
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<UUID> inserted = jdbc.sql("""
+                    INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, pool, status, max_attempts,
+                                     params, request_hash)
+                    VALUES (:id, :experiment, :kind, :seed, :level, :parent, :pool, 'queued', :maxAttempts,
+                            CAST(:params AS jsonb), :hash)
+                    ON CONFLICT (parent_ticket_id, kind, request_hash)
+                        WHERE request_hash IS NOT NULL AND status IN ('queued', 'leased', 'succeeded')
+                        DO NOTHING
+                    RETURNING id""")
+                    .param("id", UUID.randomUUID())
+                    .param("experiment", experimentId)
+                    .param("kind", kind)
+                    .param("seed", seed)
+                    .param("level", level)
+                    .param("parent", ticketId)
+                    .param("pool", pool)
+                    .param("maxAttempts", properties.queue().maxAttempts())
+                    .param("params", paramsJson)
+                    .param("hash", requestHash)
+                    .query(UUID.class)
+                    .optional();
+            if (inserted.isPresent()) {
+                recordInputs(inserted.get(), ticketId);
+                return new Enqueued(inserted.get(), true);
+            }
+            Optional<UUID> existing = jdbc.sql("""
+                    SELECT id FROM job WHERE parent_ticket_id = :parent AND kind = :kind AND request_hash = :hash
+                                         AND status IN ('queued', 'leased', 'succeeded')""")
+                    .param("parent", ticketId).param("kind", kind).param("hash", requestHash)
+                    .query(UUID.class).optional();
+            if (existing.isPresent()) {
+                return new Enqueued(existing.get(), false);
+            }
         }
-        UUID existing = jdbc.sql("""
-                SELECT id FROM job WHERE parent_ticket_id = :parent AND kind = :kind AND request_hash = :hash
-                                     AND status IN ('queued', 'leased', 'succeeded')""")
-                .param("parent", ticketId).param("kind", kind).param("hash", requestHash)
-                .query(UUID.class).single();
-        return new Enqueued(existing, false);
+        throw ApiException.conflict("a concurrent request for the same " + kind + " job of ticket " + ticketId
+                + " kept changing it; try again");
     }
 
     /**

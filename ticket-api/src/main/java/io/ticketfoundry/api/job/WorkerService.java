@@ -315,9 +315,14 @@ public class WorkerService {
      * Whether another IMP level follows the one that made {@code ticket}: with a target sparsity,
      * until the ticket's surviving prunable weights are down to
      * {@code floor((1 − target) × prunable weights)} (at most {@link #MAX_TARGET_LEVELS} levels);
-     * otherwise until {@code levels}.
+     * otherwise until {@code levels}. A one-shot strategy ends with its level 1, whatever the count:
+     * the method reaches its target in one step by definition (its budget may be counted over the
+     * tensors it does not ignore, IMP's over every prunable tensor).
      */
     static boolean continues(PruningSpec pruning, int level, TicketReport ticket) {
+        if (pruning.oneShot()) {
+            return level < 1;
+        }
         if (pruning.targetSparsity() == null) {
             return level < pruning.levels();
         }

@@ -17,8 +17,9 @@ import java.util.Map;
  * eval), so BatchNorm normalises by batch statistics unless the request says {@code eval}. The
  * reference sums the gradients of two half batches and accumulates H g over the halves: with
  * equal halves that is 4 H g of the whole batch, the same ranking. It also re-draws the Linear
- * weights of its scoring copy (Xavier normal) and scores with those; we score the given weights,
- * as the paper's formula says. H g is {@link FiniteDifferenceHvp}.
+ * weights of its scoring copy (Xavier normal) and scores with those: this class scores the weights
+ * it is given, and the level runner gives it such a re-drawn copy unless {@code pruning.graspRedrawLinear}
+ * is false ({@link GraspScoringWeights}). H g is {@link FiniteDifferenceHvp}.
  */
 final class GraspScores implements PruningMethod.DataDriven {
 
