@@ -27,7 +27,6 @@ import io.ticketfoundry.worker.evaluate.TicketEvaluation;
 import io.ticketfoundry.worker.evaluate.TrainedTicket;
 import io.ticketfoundry.worker.io.CheckpointFiles;
 import io.ticketfoundry.worker.lottery.Provenance;
-import io.ticketfoundry.worker.model.ParameterSpec;
 import io.ticketfoundry.worker.prune.Mask;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -186,14 +185,11 @@ public class JobRunner {
         CheckpointFiles.writeWeights(outcome.calibratedWeights(), weights, metadata);
         String trained = client.upload(lease.jobId(), lease.fencingToken(), weights).sha256();
         Mask mask = ticket.mask();
-        Map<String, LayerDensity> layers = new LinkedHashMap<>();
-        for (ParameterSpec p : ticket.model().prunableParameters()) {
-            layers.put(p.name(), new LayerDensity(mask.total(p.name()), mask.remaining(p.name())));
-        }
+        Map<String, LayerDensity> layers = mask.layerDensities();
         long totalParameters = ticket.model().totalParameterCount();
         JobInputs inputs = lease.inputs();
         TicketReport report = new TicketReport(lease.level(), inputs.parentMaskSha256(), inputs.rewindSha256(), trained,
-                mask.total(), mask.remaining(), totalParameters, totalParameters - (mask.total() - mask.remaining()),
+                mask.total(), mask.remaining(), totalParameters, mask.remainingParameters(),
                 layers, outcome.after(), provenance, outcome.calibration());
         client.complete(lease.jobId(), new CompleteRequest(lease.fencingToken(), report, outcome.before()));
         log.info("Job {} calibrated ticket {}: T = {}", lease.jobId(), inputs.parentTicketId(),

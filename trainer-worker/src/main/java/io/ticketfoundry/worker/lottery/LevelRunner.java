@@ -19,7 +19,6 @@ import io.ticketfoundry.worker.evaluate.ModelEvaluator;
 import io.ticketfoundry.worker.io.CheckpointFiles;
 import io.ticketfoundry.worker.model.ModelDefinition;
 import io.ticketfoundry.worker.model.ModelRegistry;
-import io.ticketfoundry.worker.model.ParameterSpec;
 import io.ticketfoundry.worker.model.Weights;
 import io.ticketfoundry.worker.prune.MagnitudePruning;
 import io.ticketfoundry.worker.prune.Mask;
@@ -268,10 +267,7 @@ public final class LevelRunner {
             CheckpointFiles.writeWeights(result.weights(), trainedPath,
                     with(fileMetadata, "kind", "trained", "step", String.valueOf(result.finalStep())));
 
-            Map<String, LayerDensity> layers = new LinkedHashMap<>();
-            for (ParameterSpec p : model.prunableParameters()) {
-                layers.put(p.name(), new LayerDensity(mask.total(p.name()), mask.remaining(p.name())));
-            }
+            Map<String, LayerDensity> layers = mask.layerDensities();
             long totalParameters = model.totalParameterCount();
             long pruned = mask.total() - mask.remaining();
             phases.enter("done");

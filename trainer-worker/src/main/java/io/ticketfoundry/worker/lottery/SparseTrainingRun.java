@@ -215,7 +215,7 @@ final class SparseTrainingRun {
                 snapshotProvenance.put("sparseDensity", String.valueOf(density(snapshot.mask(), sparseTensors)));
                 Mask m = snapshot.mask();
                 snapshotOutcomes.add(new LevelOutcome.Snapshot(snapshot.step(), snapshotMask, snapshotWeights, m.total(),
-                        m.remaining(), model.totalParameterCount(), model.totalParameterCount() - (m.total() - m.remaining()),
+                        m.remaining(), model.totalParameterCount(), m.remainingParameters(),
                         layers(model, m), evaluator.evaluate(model, snapshot.weights(), test, spec.evaluation()),
                         snapshotProvenance));
             }
@@ -273,11 +273,7 @@ final class SparseTrainingRun {
     }
 
     private static Map<String, LayerDensity> layers(ModelDefinition model, Mask mask) {
-        Map<String, LayerDensity> layers = new LinkedHashMap<>();
-        for (ParameterSpec p : model.prunableParameters()) {
-            layers.put(p.name(), new LayerDensity(mask.total(p.name()), mask.remaining(p.name())));
-        }
-        return layers;
+        return mask.layerDensities();
     }
 
     private EpochCheckpoint usableCheckpoint(LevelTask task, ModelDefinition model, Mask initialMask, ExperimentSpec spec,

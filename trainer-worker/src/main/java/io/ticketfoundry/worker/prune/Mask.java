@@ -98,6 +98,20 @@ public final class Mask {
         return values.values().stream().mapToLong(v -> v.length).sum();
     }
 
+    /** Kept and total weights of every prunable tensor, in the model's order: a ticket's per-layer densities. */
+    public java.util.Map<String, io.ticketfoundry.common.protocol.LayerDensity> layerDensities() {
+        java.util.Map<String, io.ticketfoundry.common.protocol.LayerDensity> layers = new java.util.LinkedHashMap<>();
+        for (io.ticketfoundry.worker.model.ParameterSpec p : model().prunableParameters()) {
+            layers.put(p.name(), new io.ticketfoundry.common.protocol.LayerDensity(total(p.name()), remaining(p.name())));
+        }
+        return layers;
+    }
+
+    /** Every parameter of the model (biases, BatchNorm, ignored tensors included) that this mask keeps. */
+    public long remainingParameters() {
+        return model().totalParameterCount() - (total() - remaining());
+    }
+
     public boolean isDense(String name) {
         return remaining(name) == total(name);
     }
