@@ -35,6 +35,7 @@ class DatasetEndToEndTest {
     static void start() throws Exception {
         api = DEPLOYMENT.api();
         SyntheticIdx.write(DEPLOYMENT.datasets(), DatasetInfo.MNIST, 600, 200, 11, false);
+        SyntheticIdx.write(DEPLOYMENT.datasets(), DatasetInfo.FASHION_MNIST, 100, 1000, 13, false);
         SyntheticIdx.write(DEPLOYMENT.scratch("upload"), DatasetInfo.MNIST, 400, 100, 12, true);
     }
 
@@ -74,6 +75,29 @@ class DatasetEndToEndTest {
         }
         assertThat(Files.isRegularFile(DEPLOYMENT.workDir().resolve("datasets/" + trainSha)))
                 .as("the worker caches the upload's files by hash").isTrue();
+    }
+
+    @Test
+    void aCorruptionRecipeIsAnOrdinaryDatasetToTrainOn() throws Exception {
+        String member = api.member("e2e-shift", "ravi");
+        JsonNode fog = api.call("POST", "api/v1/datasets", member, Map.of("name", "fashion fog 5",
+                "recipe", Map.of("kind", "corruption", "base", "fashion-mnist", "corruption", "fog", "severity", 5)), 201);
+        String id = fog.path("id").asString();
+        assertThat(fog.path("recipe").path("trainFraction").asDouble()).isEqualTo(0.9);
+        Map<String, Object> training = Map.of("optimizer", "sgd", "learningRate", 0.05, "batchSize", 32, "epochs", 2);
+        JsonNode experiment = api.call("POST", "api/v1/experiments", member, Map.of("name", "on fog 5",
+                "spec", Map.of("dataset", id, "training", training, "pruning", Map.of("levels", 0))), 201);
+        List<JsonNode> tickets = api.awaitTickets(experiment.path("id").asString(), member, 1, Duration.ofMinutes(4));
+        assertThat(tickets).hasSize(1);
+        double accuracy = -1;
+        for (JsonNode metric : tickets.get(0).path("metrics")) {
+            if (metric.path("name").asString().equals("accuracy")) {
+                accuracy = metric.path("value").asDouble();
+                assertThat(metric.path("dataset").asString()).isEqualTo(id);
+            }
+        }
+        // trained on 900 fogged images of the 1,000-image test split, tested on the other 100
+        assertThat(accuracy).as("accuracy on fog 5").isGreaterThan(0.3);
     }
 
     private static JsonNode upload(String token, Map<String, Path> files) throws Exception {

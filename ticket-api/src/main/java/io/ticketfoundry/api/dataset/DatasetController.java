@@ -48,8 +48,10 @@ public class DatasetController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Register a derived dataset (a recipe over a base or uploaded dataset)",
-            description = "Body {\"name\": optional, \"recipe\": {\"kind\": \"halves|subset|validation-split\", \"base\": id, "
-                    + "\"seed\": 0, \"half\": \"a|b\", \"perClass\": n, \"fraction\": f}}. The id is derived- followed by "
+            description = "Body {\"name\": optional, \"recipe\": {\"kind\": \"halves|subset|validation-split|corruption\", "
+                    + "\"base\": id, \"seed\": 0, \"half\": \"a|b\", \"perClass\": n, \"fraction\": f}}; a corruption recipe has "
+                    + "\"corruption\" (e.g. fog), \"severity\" 1-5, \"source\" (train|test, default test) and \"trainFraction\" "
+                    + "(default 0.9, 0 for test only) instead of half/perClass/fraction. The id is derived- followed by "
                     + "the SHA-256 of the recipe's canonical JSON; registering the same recipe again returns it (200), "
                     + "a new one is 201. Team members and admins only.")
     public ResponseEntity<DatasetView> register(@RequestBody JsonNode body) {

@@ -40,7 +40,8 @@ public class DatasetService {
 
     public static final int MAX_NAME_LENGTH = 200;
     private static final Set<String> REQUEST_FIELDS = Set.of("name", "recipe");
-    private static final Set<String> RECIPE_FIELDS = Set.of("kind", "base", "seed", "half", "perClass", "fraction");
+    private static final Set<String> RECIPE_FIELDS = Set.of("kind", "base", "seed", "half", "perClass", "fraction",
+            "corruption", "severity", "source", "trainFraction");
 
     /** The outcome of a registration: whether it made a new dataset, and the dataset. */
     public record Registration(boolean created, DatasetView dataset) {
@@ -281,19 +282,28 @@ public class DatasetService {
         String half = string(node, "half", problems);
         Long seed = whole(node, "seed", Long.MAX_VALUE, problems);
         Long perClass = whole(node, "perClass", Integer.MAX_VALUE, problems);
-        Double fraction = null;
-        JsonNode f = node.get("fraction");
-        if (f != null && !f.isNull()) {
-            if (f.isNumber()) {
-                fraction = f.doubleValue();
-            } else {
-                problems.add(new FieldProblem("recipe.fraction", "must be a number"));
-            }
-        }
+        Double fraction = number(node, "fraction", problems);
+        String corruption = string(node, "corruption", problems);
+        Long severity = whole(node, "severity", Integer.MAX_VALUE, problems);
+        String source = string(node, "source", problems);
+        Double trainFraction = number(node, "trainFraction", problems);
         if (problems.size() > before) {
             return null;
         }
-        return new DatasetRecipe(kind, base, seed, half, perClass == null ? null : perClass.intValue(), fraction);
+        return new DatasetRecipe(kind, base, seed, half, perClass == null ? null : perClass.intValue(), fraction,
+                corruption, severity == null ? null : severity.intValue(), source, trainFraction);
+    }
+
+    private static Double number(JsonNode node, String field, List<FieldProblem> problems) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            problems.add(new FieldProblem("recipe." + field, "must be a number"));
+            return null;
+        }
+        return value.doubleValue();
     }
 
     private static String string(JsonNode node, String field, List<FieldProblem> problems) {

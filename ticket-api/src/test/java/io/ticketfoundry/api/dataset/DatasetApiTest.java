@@ -193,6 +193,30 @@ class DatasetApiTest {
     }
 
     @Test
+    void corruptionRecipesAreRegisteredWithTheirDefaultsAndBadFieldsAreNamed() {
+        Response fog = api.post(member, DATASETS, """
+                {"name":"fashion fog 5","recipe":{"kind":"corruption","base":"fashion-mnist","corruption":"fog","severity":5}}""");
+        assertThat(fog.status()).as(fog.toString()).isEqualTo(201);
+        String id = fog.body().path("id").asString();
+        assertThat(id).isEqualTo(DatasetRecipe.corruption("fashion-mnist", "fog", 5, 0L, "test", 0.9).id());
+        assertThat(fog.body().path("recipe").path("trainFraction").asDouble()).isEqualTo(0.9);
+        assertThat(fog.body().path("recipe").path("source").asString()).isEqualTo("test");
+        assertThat(fog.body().path("numClasses").asInt()).isEqualTo(10);
+        assertThat(api.post(member, DATASETS, """
+                {"recipe":{"kind":"corruption","base":"fashion-mnist","corruption":"fog","severity":5,"seed":0,"source":"test","trainFraction":0.90}}""")
+                .status()).as("defaults spelled out: the same dataset").isEqualTo(200);
+        assertThat(api.post(member, DATASETS, """
+                {"recipe":{"kind":"corruption","base":"cifar10","corruption":"rain","severity":9,"source":"val","trainFraction":1}}""")
+                .errorFields()).containsExactlyInAnyOrder("recipe.corruption", "recipe.severity", "recipe.source", "recipe.trainFraction");
+        assertThat(api.post(member, DATASETS, """
+                {"recipe":{"kind":"corruption","base":"cifar10","corruption":"fog","severity":"high"}}""")
+                .errorFields()).containsExactly("recipe.severity");
+        assertThat(api.post(member, DATASETS, """
+                {"recipe":{"kind":"subset","base":"mnist","perClass":5,"severity":2}}""")
+                .errorFields()).containsExactly("recipe.severity");
+    }
+
+    @Test
     void uploadsAreValidatedStoredTeamScopedAndUsableInSpecsAndLeases() {
         Response created = upload(member, Map.of("format", "idx", "name", "my digits"), idxUpload(1));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);

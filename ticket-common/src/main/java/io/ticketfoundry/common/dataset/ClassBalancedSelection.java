@@ -105,13 +105,19 @@ public final class ClassBalancedSelection {
         return counts;
     }
 
-    /** The selection a recipe makes of the base's training split: {@code taken} is its train split, except for validation-split. */
+    /**
+     * The selection a recipe makes of the base's training split ({@code corruption}: of the
+     * corrupted source split): {@code taken} is its train split, except for validation-split, where
+     * it is the validation split; for corruption {@code rest} is the test split.
+     */
     public static Partition apply(DatasetRecipe recipe, int[] trainLabels, int numClasses) {
         DatasetRecipe r = recipe.withDefaults();
         int[] have = classCounts(trainLabels, numClasses);
         int[] counts = new int[numClasses];
         for (int c = 0; c < numClasses; c++) {
-            if (DatasetRecipe.HALVES.equals(r.kind())) {
+            if (DatasetRecipe.CORRUPTION.equals(r.kind())) {
+                counts[c] = (int) Math.min(have[c], Math.round(r.trainFraction() * have[c]));
+            } else if (DatasetRecipe.HALVES.equals(r.kind())) {
                 counts[c] = have[c] / 2;
             } else if (r.perClass() != null) {
                 counts[c] = r.perClass();

@@ -21,33 +21,70 @@ import java.util.Set;
  * (rounded half up); the test split is the base's.</li>
  * <li>{@code validation-split}: {@code perClass} (or {@code fraction}) examples of every class held
  * out of the training set as the {@code validation} split; the test split is the base's.</li>
+ * <li>{@code corruption}: the base's {@code source} split (default {@code test}, as CIFAR-10-C) with
+ * the corruption {@code corruption} at {@code severity} 1..5 applied to every image (random draws
+ * seeded by {@code seed} and the example's index), then split class-balanced: {@code trainFraction}
+ * (default 0.9; rounded half up per class) of every class is the train split, the rest the test
+ * split. {@code trainFraction} 0 makes a test-only dataset (every corrupted image is in test).</li>
  * </ul>
  * Which examples a recipe picks is decided by the seeded rank of {@link ClassBalancedSelection}.
+ * The corruption fields are absent from the other kinds, so their canonical JSON (and ids) are the
+ * same as before the corruption kind existed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DatasetRecipe(String kind, String base, Long seed, String half, Integer perClass, Double fraction) {
+public record DatasetRecipe(String kind, String base, Long seed, String half, Integer perClass, Double fraction,
+        String corruption, Integer severity, String source, Double trainFraction) {
 
     public static final String HALVES = "halves";
     public static final String SUBSET = "subset";
     public static final String VALIDATION_SPLIT = "validation-split";
-    public static final Set<String> KINDS = Set.of(HALVES, SUBSET, VALIDATION_SPLIT);
+    public static final String CORRUPTION = "corruption";
+    public static final List<String> KIND_NAMES = List.of(HALVES, SUBSET, VALIDATION_SPLIT, CORRUPTION);
+    public static final Set<String> KINDS = Set.copyOf(KIND_NAMES);
     public static final String ID_PREFIX = "derived-";
+
+    /**
+     * The corruptions a {@code corruption} recipe may name (the worker implements exactly these), in
+     * CIFAR-10-C's order: noise, blur, weather, digital.
+     */
+    public static final List<String> CORRUPTIONS = List.of(
+            "gaussian-noise", "shot-noise", "impulse-noise",
+            "defocus-blur", "glass-blur", "motion-blur", "zoom-blur",
+            "snow", "frost", "fog", "brightness",
+            "contrast", "elastic", "pixelate", "jpeg");
+    public static final int MAX_SEVERITY = 5;
+    public static final String DEFAULT_SOURCE = "test";
+    public static final double DEFAULT_TRAIN_FRACTION = 0.9;
+
+    /** The recipes that existed before corruptions: halves, subset, validation-split. */
+    public DatasetRecipe(String kind, String base, Long seed, String half, Integer perClass, Double fraction) {
+        this(kind, base, seed, half, perClass, fraction, null, null, null, null);
+    }
+
+    /** A corruption recipe ({@code seed}, {@code source}, {@code trainFraction} may be null: defaults). */
+    public static DatasetRecipe corruption(String base, String corruption, int severity, Long seed, String source,
+            Double trainFraction) {
+        return new DatasetRecipe(CORRUPTION, base, seed, null, null, null, corruption, severity, source, trainFraction);
+    }
 
     /** One problem with a recipe, named by its field. */
     public record Problem(String field, String message) {
     }
 
     public DatasetRecipe withDefaults() {
-        return new DatasetRecipe(kind, base, seed == null ? 0L : seed, half, perClass, fraction);
+        boolean corrupt = CORRUPTION.equals(kind);
+        return new DatasetRecipe(kind, base, seed == null ? 0L : seed, half, perClass, fraction, corruption, severity,
+                corrupt && source == null ? DEFAULT_SOURCE : source,
+                corrupt && trainFraction == null ? Double.valueOf(DEFAULT_TRAIN_FRACTION) : trainFraction);
     }
 
     /** What is wrong with this recipe's values (an empty list when nothing is). Base existence is the caller's check. */
     public List<Problem> problems() {
         List<Problem> problems = new ArrayList<>();
         if (kind == null) {
-            problems.add(new Problem("kind", "is required: one of " + List.of(HALVES, SUBSET, VALIDATION_SPLIT)));
+            problems.add(new Problem("kind", "is required: one of " + KIND_NAMES));
         } else if (!KINDS.contains(kind)) {
-            problems.add(new Problem("kind", "must be one of " + List.of(HALVES, SUBSET, VALIDATION_SPLIT)));
+            problems.add(new Problem("kind", "must be one of " + KIND_NAMES));
         }
         if (base == null || base.isBlank()) {
             problems.add(new Problem("base", "is required"));
@@ -81,10 +118,53 @@ public record DatasetRecipe(String kind, String base, Long seed, String half, In
                 problems.add(new Problem("fraction", "must be > 0 and < 1"));
             }
         }
+        if (CORRUPTION.equals(kind)) {
+            corruptionProblems(problems);
+        } else {
+            for (String[] unused : new String[][] {{"corruption", corruption}, {"source", source}}) {
+                if (unused[1] != null) {
+                    problems.add(new Problem(unused[0], "is only used by corruption"));
+                }
+            }
+            if (severity != null) {
+                problems.add(new Problem("severity", "is only used by corruption"));
+            }
+            if (trainFraction != null) {
+                problems.add(new Problem("trainFraction", "is only used by corruption"));
+            }
+        }
         if (seed != null && seed < 0) {
             problems.add(new Problem("seed", "must be >= 0"));
         }
         return problems;
+    }
+
+    private void corruptionProblems(List<Problem> problems) {
+        if (half != null) {
+            problems.add(new Problem("half", "is only used by halves"));
+        }
+        if (perClass != null) {
+            problems.add(new Problem("perClass", "is not used by corruption (see trainFraction)"));
+        }
+        if (fraction != null) {
+            problems.add(new Problem("fraction", "is not used by corruption (see trainFraction)"));
+        }
+        if (corruption == null) {
+            problems.add(new Problem("corruption", "is required for corruption: one of " + CORRUPTIONS));
+        } else if (!CORRUPTIONS.contains(corruption)) {
+            problems.add(new Problem("corruption", "must be one of " + CORRUPTIONS));
+        }
+        if (severity == null) {
+            problems.add(new Problem("severity", "is required for corruption: 1 to " + MAX_SEVERITY));
+        } else if (severity < 1 || severity > MAX_SEVERITY) {
+            problems.add(new Problem("severity", "must be 1 to " + MAX_SEVERITY));
+        }
+        if (source != null && !source.equals("train") && !source.equals("test")) {
+            problems.add(new Problem("source", "must be \"train\" or \"test\" (the base's split to corrupt)"));
+        }
+        if (trainFraction != null && !(trainFraction >= 0 && trainFraction < 1)) {
+            problems.add(new Problem("trainFraction", "must be >= 0 and < 1 (0: every corrupted image is in test)"));
+        }
     }
 
     public String canonicalJson() {
@@ -96,6 +176,10 @@ public record DatasetRecipe(String kind, String base, Long seed, String half, In
         map.put("half", r.half);
         map.put("perClass", r.perClass);
         map.put("fraction", r.fraction);
+        map.put("corruption", r.corruption);
+        map.put("severity", r.severity);
+        map.put("source", r.source);
+        map.put("trainFraction", r.trainFraction);
         return Canonical.json(map);
     }
 

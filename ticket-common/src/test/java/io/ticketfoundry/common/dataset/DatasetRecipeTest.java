@@ -82,4 +82,62 @@ class DatasetRecipeTest {
     private static int[] pick(int[] labels, int[] indices) {
         return Arrays.stream(indices).map(i -> labels[i]).toArray();
     }
+
+    @Test
+    void existingRecipesKeepTheirCanonicalJsonAndIds() {
+        // ids registered before the corruption kind existed must not change
+        assertThat(new DatasetRecipe("halves", "cifar10", null, "a", null, null).id())
+                .isEqualTo("derived-4230fd548c6dd1ef6417d18be85bf28789b5b8a3c2a693c68df98c3941159e20");
+        DatasetRecipe subset = JSON.readValue("{\"kind\":\"subset\",\"base\":\"mnist\",\"fraction\":0.5,\"seed\":7}",
+                DatasetRecipe.class);
+        assertThat(subset.id()).isEqualTo("derived-4579807e294dae8f602b1e0de12e5ff43111d6a61b543749cb1e78fd934f3723");
+        DatasetRecipe validation = new DatasetRecipe("validation-split", "mnist", 1L, null, 500, null);
+        assertThat(validation.canonicalJson()).isEqualTo("{\"base\":\"mnist\",\"kind\":\"validation-split\",\"perClass\":500,\"seed\":1}");
+        assertThat(validation.id()).isEqualTo("derived-9c13544924da6190c181ce9e767b1dddc95947e2293270689973ca673592e6bd");
+        assertThat(JSON.writeValueAsString(validation.withDefaults())).doesNotContain("source", "trainFraction", "severity");
+    }
+
+    @Test
+    void corruptionRecipesFillTheirDefaultsAndHashStably() {
+        DatasetRecipe fog = JSON.readValue("{\"kind\":\"corruption\",\"base\":\"cifar10\",\"corruption\":\"fog\",\"severity\":5}",
+                DatasetRecipe.class);
+        assertThat(fog.canonicalJson()).isEqualTo("{\"base\":\"cifar10\",\"corruption\":\"fog\",\"kind\":\"corruption\","
+                + "\"seed\":0,\"severity\":5,\"source\":\"test\",\"trainFraction\":0.9}");
+        assertThat(fog.id()).isEqualTo("derived-86df710cc55680cffa2ea07f08f7c0c6efde1c63d152fa9df9a73ccf32fb1169");
+        assertThat(fog.id()).isEqualTo(DatasetRecipe.corruption("cifar10", "fog", 5, 0L, "test", 0.90).id());
+        assertThat(fog.id()).isNotEqualTo(DatasetRecipe.corruption("cifar10", "fog", 4, null, null, null).id());
+        assertThat(fog.problems()).isEmpty();
+        assertThat(JSON.readValue(JSON.writeValueAsString(fog.withDefaults()), DatasetRecipe.class).id()).isEqualTo(fog.id());
+    }
+
+    @Test
+    void corruptionProblemsNameTheirFields() {
+        assertThat(DatasetRecipe.corruption("cifar10", "rain", 6, -1L, "validation", 1.0).problems())
+                .extracting(DatasetRecipe.Problem::field)
+                .containsExactlyInAnyOrder("corruption", "severity", "source", "trainFraction", "seed");
+        assertThat(new DatasetRecipe("corruption", "mnist", null, "a", 3, 0.5, null, null, null, null).problems())
+                .extracting(DatasetRecipe.Problem::field)
+                .containsExactlyInAnyOrder("half", "perClass", "fraction", "corruption", "severity");
+        assertThat(new DatasetRecipe("subset", "mnist", null, null, 3, null, "fog", 1, "test", 0.5).problems())
+                .extracting(DatasetRecipe.Problem::field)
+                .containsExactlyInAnyOrder("corruption", "severity", "source", "trainFraction");
+        assertThat(DatasetRecipe.corruption("mnist", "jpeg", 1, null, "train", 0.0).problems()).isEmpty();
+    }
+
+    @Test
+    void aCorruptionRecipeSplitsTheCorruptedSetClassBalanced() {
+        int[] labels = new int[10_000];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % 10;
+        }
+        ClassBalancedSelection.Partition p = ClassBalancedSelection.apply(
+                DatasetRecipe.corruption("cifar10", "fog", 5, null, null, null), labels, 10);
+        assertThat(p.taken()).hasSize(9_000);
+        assertThat(p.rest()).hasSize(1_000);
+        assertThat(ClassBalancedSelection.classCounts(pick(labels, p.rest()), 10)).containsOnly(100);
+        ClassBalancedSelection.Partition testOnly = ClassBalancedSelection.apply(
+                DatasetRecipe.corruption("cifar10", "fog", 5, null, null, 0.0), labels, 10);
+        assertThat(testOnly.taken()).isEmpty();
+        assertThat(testOnly.rest()).hasSize(10_000);
+    }
 }

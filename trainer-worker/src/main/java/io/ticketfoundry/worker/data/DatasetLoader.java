@@ -10,6 +10,7 @@ import io.ticketfoundry.common.dataset.DatasetRecipe;
 import io.ticketfoundry.common.dataset.DatasetRef;
 import io.ticketfoundry.common.dataset.DatasetUpload;
 import io.ticketfoundry.common.protocol.DataSelection;
+import io.ticketfoundry.worker.data.corruption.CorruptedSplits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -33,6 +34,11 @@ public final class DatasetLoader {
     private final Map<String, Registered> registered = new ConcurrentHashMap<>();
     private final Map<String, DatasetInfo> uploadInfo = new ConcurrentHashMap<>();
     private final Map<String, String> baseContent = new ConcurrentHashMap<>();
+    /** The last corrupted source split generated (train and test of one recipe come from it). */
+    private volatile Corrupted lastCorrupted;
+
+    private record Corrupted(String datasetId, RawImages images) {
+    }
 
     /** A loader that logs hash mismatches instead of failing (tests, benchmarks on generated files). */
     public DatasetLoader(Path datasetRoot) {
@@ -171,6 +177,9 @@ public final class DatasetLoader {
         }
         DatasetRecipe recipe = ref.recipe().withDefaults();
         String base = recipe.base();
+        if (DatasetRecipe.CORRUPTION.equals(recipe.kind())) {
+            return corrupted(entry, recipe, split);
+        }
         if (split == Split.TEST) {
             return rawOfBase(entry, base, Split.TEST);
         }
@@ -186,6 +195,23 @@ public final class DatasetLoader {
             default -> split == Split.VALIDATION ? partition.taken() : partition.rest();
         };
         return train.select(chosen);
+    }
+
+    /** A corruption recipe's split: the base's source split corrupted (kept for the next call), then divided. */
+    private RawImages corrupted(Registered entry, DatasetRecipe recipe, Split split) throws IOException {
+        String id = entry.ref().id();
+        if (split == Split.VALIDATION) {
+            throw new IllegalArgumentException("dataset " + id + " (corruption) has no validation split");
+        }
+        Corrupted last = lastCorrupted;
+        if (last == null || !last.datasetId().equals(id)) {
+            RawImages source = rawOfBase(entry, recipe.base(), Split.of(recipe.source()));
+            last = new Corrupted(id, CorruptedSplits.corrupt(source, recipe));
+            lastCorrupted = last;
+        }
+        int numClasses = DatasetInfo.isBase(recipe.base()) ? DatasetInfo.named(recipe.base()).numClasses()
+                : entry.ref().upload().numClasses();
+        return CorruptedSplits.select(last.images(), recipe, numClasses, split == Split.TRAIN, id);
     }
 
     private RawImages rawOfBase(Registered entry, String base, Split split) throws IOException {
