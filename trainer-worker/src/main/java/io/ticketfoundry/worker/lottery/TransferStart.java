@@ -24,8 +24,10 @@ import java.util.Map;
  *       the output weight is kept dense (mask all ones): the source has no mask for the new shape.
  * </ul>
  *
- * Values at pruned positions are carried over as they are; training applies the mask, as at every
- * level of a lottery run. BatchNorm buffers are carried over from the rewind weights.
+ * {@link #weights()} are the rewind point on the target, values at pruned positions included (so a
+ * random baseline can take other positions from it); {@link #startWeights()} is that point under
+ * the mask, pruned weights exactly zero, as a lottery level starts. BatchNorm buffers are carried
+ * over from the rewind weights.
  *
  * <p>The random baseline ({@link #randomBaseline}) keeps the same start weights and every layer's
  * number of survivors, with the positions shuffled within each tensor (the layer-permuted control),
@@ -88,6 +90,11 @@ public record TransferStart(Mask mask, Weights weights, boolean outputLayerReini
             }
         }
         return new TransferStart(Mask.of(target, maskValues), Weights.of(target, floats, longs), reinit);
+    }
+
+    /** The weights training starts from: {@link #weights()} reset under {@link #mask()} ({@link Rewinding#resetTo}). */
+    public Weights startWeights() {
+        return Rewinding.resetTo(weights, mask);
     }
 
     /** The seed a re-initialised output layer is drawn from. */

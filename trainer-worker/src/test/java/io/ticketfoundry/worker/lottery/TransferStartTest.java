@@ -42,6 +42,7 @@ class TransferStartTest {
         assertThat(start.mask()).isEqualTo(mask);
         assertThat(start.mask().isDense("fc3.weight")).isFalse();
         assertThat(start.weights().bitEquals(rewind)).isTrue();
+        assertThat(start.startWeights().bitEquals(Rewinding.resetTo(rewind, mask))).isTrue();
         // copies, not the source's arrays
         start.weights().values("fc1.weight")[0] += 1f;
         assertThat(rewind.values("fc1.weight")[0]).isEqualTo(SOURCE.initialWeights(5).values("fc1.weight")[0]);
@@ -64,8 +65,14 @@ class TransferStartTest {
         }
         assertThat(start.mask().total("fc3.weight")).isEqualTo(4 * 100);
         assertThat(start.mask().isDense("fc3.weight")).isTrue();
+        float[] startFc1 = start.startWeights().values("fc1.weight");
+        byte[] keptFc1 = mask.values("fc1.weight");
+        for (int i = 0; i < startFc1.length; i++) {
+            assertThat(startFc1[i]).isEqualTo(keptFc1[i] == 0 ? 0f : rewind.values("fc1.weight")[i]);
+        }
         Weights fresh = Initializers.create(null, target, TransferStart.outputSeed(3));
         assertThat(start.weights().values("fc3.weight")).isEqualTo(fresh.values("fc3.weight"));
+        assertThat(start.startWeights().values("fc3.weight")).isEqualTo(fresh.values("fc3.weight"));
         assertThat(start.weights().values("fc3.bias")).isEqualTo(fresh.values("fc3.bias")).hasSize(4);
         // the mask's survivors apart from the new output layer are exactly the source's
         assertThat(start.mask().remaining() - start.mask().remaining("fc3.weight"))
@@ -124,6 +131,7 @@ class TransferStartTest {
         assertThat(random.mask().values("fc1.weight")).isNotEqualTo(transferred.mask().values("fc1.weight"));
         assertThat(random.mask().isDense("fc3.weight")).isTrue();
         assertThat(random.weights().bitEquals(transferred.weights())).isTrue();
+        assertThat(random.startWeights().bitEquals(Rewinding.resetTo(transferred.weights(), random.mask()))).isTrue();
         assertThat(random.outputLayerReinitialized()).isTrue();
 
         assertThat(transferred.randomBaseline(3, 3).mask()).isEqualTo(random.mask());
