@@ -90,7 +90,9 @@ public class TicketService {
      * takes the last snapshot as its parent, so the lineage shows the mask's evolution.
      */
     public UUID record(JobQueue.HeldJob job, TicketReport report, List<SnapshotReport> snapshots) {
-        validate(job, report, "ticket");
+        Set<String> usable = Set.copyOf(jdbc.sql("SELECT sha256 FROM job_artifact WHERE job_id = :job")
+                .param("job", job.id()).query(String.class).list());
+        validate(job, report, "ticket", usable);
         List<SnapshotReport> kept = snapshots == null ? List.of() : snapshots;
         long previousStep = 0;
         for (int i = 0; i < kept.size(); i++) {
@@ -103,7 +105,7 @@ public class TicketService {
                 throw ApiException.invalid(path + ".step", "must be >= 1 and above the step of the snapshot before it");
             }
             previousStep = snapshot.step();
-            validate(job, snapshot.ticket(), path + ".ticket");
+            validate(job, snapshot.ticket(), path + ".ticket", usable);
             if (snapshot.ticket().calibration() != null) {
                 throw ApiException.invalid(path + ".ticket.calibration", "is only for calibrate jobs");
             }
@@ -177,7 +179,8 @@ public class TicketService {
         }
     }
 
-    private void validate(JobQueue.HeldJob job, TicketReport report, String path) {
+    /** @param usable the artifacts the job may name: its inputs and its uploads */
+    private void validate(JobQueue.HeldJob job, TicketReport report, String path, Set<String> usable) {
         if (report == null) {
             throw ApiException.invalid(path, "is required");
         }
@@ -205,8 +208,6 @@ public class TicketService {
             });
         }
         checkMetrics(report.metrics() == null ? List.of() : report.metrics(), path + ".metrics", problems);
-        Set<String> usable = Set.copyOf(jdbc.sql("SELECT sha256 FROM job_artifact WHERE job_id = :job")
-                .param("job", job.id()).query(String.class).list());
         checkArtifact(problems, path + ".maskSha256", report.maskSha256(), usable);
         checkArtifact(problems, path + ".rewindSha256", report.rewindSha256(), usable);
         checkArtifact(problems, path + ".trainedSha256", report.trainedSha256(), usable);
