@@ -27,7 +27,9 @@ final class ComparisonFigure {
             "ece", "ECE",
             "nll", "NLL",
             "brier", "Brier",
-            "sce", "SCE");
+            "sce", "SCE",
+            "mce", "mCE",
+            "ood-auroc", "OoD AUROC");
 
     private ComparisonFigure() {
     }

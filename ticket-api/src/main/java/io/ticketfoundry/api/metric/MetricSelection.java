@@ -20,7 +20,7 @@ public class MetricSelection {
 
     /** The metric names the worker reports (docs/metrics.md). */
     public static final List<String> KNOWN_METRICS =
-            List.of("accuracy", "accuracy-top5", "per-class-accuracy", "ece", "nll", "brier", "sce");
+            List.of("accuracy", "accuracy-top5", "per-class-accuracy", "ece", "nll", "brier", "sce", "mce", "ood-auroc");
 
     /** The split used when none is asked for. */
     public static final String DEFAULT_SPLIT = "test";

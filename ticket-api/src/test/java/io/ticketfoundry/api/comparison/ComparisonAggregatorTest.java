@@ -154,6 +154,9 @@ class ComparisonAggregatorTest {
         assertThat(ok.split()).isEqualTo("test");
         assertThat(ok.dataset()).isNull();
         assertThat(ok.ticketKind()).isEqualTo("imp");
+        assertThat(ComparisonQuery.read(a.toString(), "mce,ood-auroc", null, null, null, problems).metrics())
+                .as("the robustness metrics of evaluate jobs").containsExactly("mce", "ood-auroc");
+        assertThat(problems).isEmpty();
 
         ComparisonQuery bad = ComparisonQuery.read(a + ",nope," + a, "accuracy,f1,accuracy", " ", "", "lottery", problems);
         assertThat(bad).isNull();
