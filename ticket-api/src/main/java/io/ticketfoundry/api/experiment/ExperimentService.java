@@ -65,6 +65,9 @@ public class ExperimentService {
         SpecValidator.Result spec = SpecValidator.read(specNode, "spec", id -> datasets.lookup(caller.teamId(), id));
         problems.addAll(spec.problems());
         List<Long> seeds = readSeeds(request.seeds(), problems);
+        if (spec.spec() != null && spec.spec().transfer() != null) {
+            problems.add(new FieldProblem("spec.transfer", "is made by POST /api/v1/tickets/{id}/transfers"));
+        }
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
@@ -145,11 +148,35 @@ public class ExperimentService {
                     .param("experiment", experimentId)
                     .param("seed", seed)
                     .update();
-            if (added == 1) {
+            if (added == 1 && resolved.transfer() != null) {
+                enqueueTransfers(experimentId, seed, resolved.transfer());
+            } else if (added == 1) {
                 jobs.enqueueImpLevel(experimentId, seed, 0, null);
             }
         }
         return new Submission(inserted.isPresent(), find(experimentId).orElseThrow());
+    }
+
+    /** The transfer jobs of one replicate: every source ticket of that seed, and its random twin when asked. */
+    private void enqueueTransfers(UUID experimentId, long seed, io.ticketfoundry.common.spec.TransferSpec transfer) {
+        for (String source : transfer.sourceTickets()) {
+            record Source(UUID id, long seed, int level, String pool) {
+            }
+            Source ticket = jdbc.sql("""
+                    SELECT t.id, t.seed, t.level, j.pool FROM ticket t JOIN job j ON j.id = t.job_id WHERE t.id = :id""")
+                    .param("id", UUID.fromString(source))
+                    .query((rs, n) -> new Source(rs.getObject("id", UUID.class), rs.getLong("seed"), rs.getInt("level"),
+                            rs.getString("pool")))
+                    .single();
+            if (ticket.seed() != seed) {
+                continue;
+            }
+            jobs.enqueueTransfer(experimentId, seed, ticket.level(), ticket.id(), JobQueue.KIND_TRANSFER, ticket.pool());
+            if (transfer.randomTickets()) {
+                jobs.enqueueTransfer(experimentId, seed, ticket.level(), ticket.id(), JobQueue.KIND_TRANSFER_RANDOM,
+                        ticket.pool());
+            }
+        }
     }
 
     public static List<Long> readSeeds(JsonNode seeds, List<FieldProblem> problems) {

@@ -36,7 +36,8 @@ public final class SpecIdentity {
         // controls are a set: kept in the catalogue's order so that the order given does not matter
         List<String> controls = ExperimentSpec.CONTROLS.stream().filter(filled.controls()::contains).toList();
         return new ExperimentSpec(filled.schemaVersion(), filled.model(), filled.dataset(), filled.training(),
-                sorted, filled.rewind(), filled.evaluation(), filled.initializer(), controls, filled.sparseTraining());
+                sorted, filled.rewind(), filled.evaluation(), filled.initializer(), controls, filled.sparseTraining(),
+                filled.transfer());
     }
 
     public static JsonNode tree(ExperimentSpec spec) {

@@ -302,6 +302,9 @@ public final class SpecValidator {
         checkPruning(spec.pruning(), model.orElse(null), root + ".pruning", problems);
         checkRewind(spec.rewind(), spec.training(), root + ".rewind", problems);
         checkEvaluation(spec.evaluation(), root + ".evaluation", problems);
+        if (spec.transfer() != null) {
+            checkTransfer(spec, root, problems);
+        }
         if (!ExperimentSpec.INITIALIZERS.contains(spec.initializer())) {
             problems.add(new FieldProblem(root + ".initializer", "must be one of " + String.join(", ", ExperimentSpec.INITIALIZERS)));
         }
@@ -651,6 +654,33 @@ public final class SpecValidator {
         } else if (RewindSpec.EPOCHS.equals(rewind.unit()) && training.epochs() >= 1 && rewind.step() >= training.epochs()) {
             // levels after the first retrain from the rewind step to the end: it must leave something to train
             problems.add(new FieldProblem(path + ".step", "must be below the training budget of " + training.epochs() + " epochs"));
+        }
+    }
+
+    /** A transfer experiment retrains its sources once each: no IMP levels, one-shot pruning, sparse training or controls. */
+    private static void checkTransfer(ExperimentSpec spec, String root, List<FieldProblem> problems) {
+        List<String> sources = spec.transfer().sourceTickets();
+        if (sources.isEmpty() || sources.size() > io.ticketfoundry.common.spec.TransferSpec.MAX_SOURCES) {
+            problems.add(new FieldProblem(root + ".transfer.sourceTickets", "must name 1 to "
+                    + io.ticketfoundry.common.spec.TransferSpec.MAX_SOURCES + " tickets"));
+        }
+        for (int i = 0; i < sources.size(); i++) {
+            try {
+                java.util.UUID.fromString(String.valueOf(sources.get(i)));
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem(root + ".transfer.sourceTickets[" + i + "]", "must be a ticket id"));
+            }
+        }
+        if (spec.pruning().levels() != 0 || spec.pruning().targetSparsity() != null
+                || !PruningSpec.IMP.equals(spec.pruning().strategy())) {
+            problems.add(new FieldProblem(root + ".pruning", "a transfer retrains its sources: levels 0, no targetSparsity, "
+                    + "strategy imp"));
+        }
+        if (spec.sparseTraining() != null) {
+            problems.add(new FieldProblem(root + ".sparseTraining", "cannot be combined with a transfer"));
+        }
+        if (!spec.controls().isEmpty()) {
+            problems.add(new FieldProblem(root + ".controls", "cannot be combined with a transfer (use randomTickets)"));
         }
     }
 

@@ -30,6 +30,8 @@ public class JobQueue {
     public static final String KIND_EVALUATE = "evaluate";
     public static final String KIND_CALIBRATE = "calibrate";
     public static final String TICKET_KIND_CALIBRATED = "calibrated";
+    public static final String KIND_TRANSFER = "transfer";
+    public static final String KIND_TRANSFER_RANDOM = "transfer-random";
 
     /** A job as a lease hands it out. */
     public record LeasedJob(UUID id, UUID experimentId, String kind, long seed, int level, UUID parentTicketId,
@@ -48,10 +50,13 @@ public class JobQueue {
                     leaseOwner, cancelRequested, null);
         }
 
-        /** The kind of ticket this job records: imp, control-&lt;control&gt; or calibrated. */
+        /** The kind of ticket this job records: imp, control-&lt;control&gt;, calibrated, transfer or transfer-random. */
         public String ticketKind() {
             if (KIND_CALIBRATE.equals(kind)) {
                 return TICKET_KIND_CALIBRATED;
+            }
+            if (KIND_TRANSFER.equals(kind) || KIND_TRANSFER_RANDOM.equals(kind)) {
+                return kind;
             }
             return control == null ? "imp" : "control-" + control;
         }
@@ -116,6 +121,29 @@ public class JobQueue {
                 .param("control", control)
                 .update();
         recordInputs(id, ticketId);
+        return id;
+    }
+
+    /**
+     * Queues the retraining of source ticket {@code sourceTicketId} in transfer experiment
+     * {@code experimentId} ({@code kind} transfer or transfer-random), at the source's seed and
+     * level; the source's files are the job's inputs. Joins the caller's transaction.
+     */
+    public UUID enqueueTransfer(UUID experimentId, long seed, int level, UUID sourceTicketId, String kind, String pool) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, pool, status, max_attempts)
+                VALUES (:id, :experiment, :kind, :seed, :level, :parent, :pool, 'queued', :maxAttempts)""")
+                .param("id", id)
+                .param("experiment", experimentId)
+                .param("kind", kind)
+                .param("seed", seed)
+                .param("level", level)
+                .param("parent", sourceTicketId)
+                .param("pool", pool)
+                .param("maxAttempts", properties.queue().maxAttempts())
+                .update();
+        recordInputs(id, sourceTicketId);
         return id;
     }
 

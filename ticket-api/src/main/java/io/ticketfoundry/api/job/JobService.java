@@ -127,6 +127,11 @@ public class JobService {
                     : "control " + job.control() + " of level " + job.level()) + " of seed " + job.seed()
                     + " already has a queued, running or finished job");
         }
+        if (JobQueue.KIND_TRANSFER.equals(job.kind()) || JobQueue.KIND_TRANSFER_RANDOM.equals(job.kind())) {
+            UUID again = queue.enqueueTransfer(job.experimentId(), job.seed(), job.level(), job.parentTicketId(), job.kind(),
+                    job.pool());
+            return readable(again, caller).job();
+        }
         UUID retried = JobQueue.KIND_CONTROL.equals(job.kind())
                 ? queue.enqueueControl(job.experimentId(), job.seed(), job.level(), job.parentTicketId(), job.control(),
                         job.pool())

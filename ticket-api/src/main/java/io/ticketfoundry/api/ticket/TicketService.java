@@ -334,6 +334,7 @@ public class TicketService {
         return switch (ticketKind) {
             case "imp" -> "prune";
             case JobQueue.TICKET_KIND_CALIBRATED -> "calibrate";
+            case JobQueue.KIND_TRANSFER, JobQueue.KIND_TRANSFER_RANDOM -> "transfer";
             default -> "control";
         };
     }

@@ -47,6 +47,9 @@ public record Lease(
     public static final String KIND_CONTROL = "control";
     public static final String KIND_EVALUATE = "evaluate";
     public static final String KIND_CALIBRATE = "calibrate";
+    /** Retrains the source ticket {@code inputs} names on the spec's dataset; {@code transfer-random}: its random twin. */
+    public static final String KIND_TRANSFER = "transfer";
+    public static final String KIND_TRANSFER_RANDOM = "transfer-random";
 
     /** A training job's lease (IMP level or control): no evaluate or calibrate params. */
     public Lease(UUID jobId, long fencingToken, String kind, int attempt, Instant leaseExpiresAt,

@@ -27,7 +27,8 @@ public record ExperimentSpec(
         EvaluationSpec evaluation,
         String initializer,
         List<String> controls,
-        SparseTrainingSpec sparseTraining) {
+        SparseTrainingSpec sparseTraining,
+        TransferSpec transfer) {
 
     public static final int CURRENT_SCHEMA_VERSION = 1;
 
@@ -47,19 +48,33 @@ public record ExperimentSpec(
     /** The fields of the first schema; the new ones take their defaults. */
     public ExperimentSpec(Integer schemaVersion, String model, String dataset, TrainingSpec training,
             PruningSpec pruning, RewindSpec rewind, EvaluationSpec evaluation) {
-        this(schemaVersion, model, dataset, training, pruning, rewind, evaluation, null, null, null);
+        this(schemaVersion, model, dataset, training, pruning, rewind, evaluation, null, null, null, null);
     }
 
     /** The fields before sparse training; it takes its default (none). */
     public ExperimentSpec(Integer schemaVersion, String model, String dataset, TrainingSpec training,
             PruningSpec pruning, RewindSpec rewind, EvaluationSpec evaluation, String initializer, List<String> controls) {
-        this(schemaVersion, model, dataset, training, pruning, rewind, evaluation, initializer, controls, null);
+        this(schemaVersion, model, dataset, training, pruning, rewind, evaluation, initializer, controls, null, null);
+    }
+
+    /** The fields before transfers; it takes its default (none). */
+    public ExperimentSpec(Integer schemaVersion, String model, String dataset, TrainingSpec training,
+            PruningSpec pruning, RewindSpec rewind, EvaluationSpec evaluation, String initializer, List<String> controls,
+            SparseTrainingSpec sparseTraining) {
+        this(schemaVersion, model, dataset, training, pruning, rewind, evaluation, initializer, controls, sparseTraining,
+                null);
+    }
+
+    /** This spec with {@code section} as its transfer section. */
+    public ExperimentSpec withTransfer(TransferSpec section) {
+        return new ExperimentSpec(schemaVersion, model, dataset, training, pruning, rewind, evaluation, initializer,
+                controls, sparseTraining, section);
     }
 
     public static ExperimentSpec defaults() {
         return new ExperimentSpec(CURRENT_SCHEMA_VERSION, "lenet-300-100", "mnist",
                 TrainingSpec.defaults(), PruningSpec.defaults(), RewindSpec.defaults(), EvaluationSpec.defaults(),
-                DEFAULT_INIT, List.of(), null);
+                DEFAULT_INIT, List.of(), null, null);
     }
 
     public ExperimentSpec withDefaults() {
@@ -75,6 +90,7 @@ public record ExperimentSpec(
                 evaluation != null ? evaluation.withDefaults() : d.evaluation(),
                 initializer != null ? initializer : d.initializer(),
                 controls != null ? List.copyOf(controls) : d.controls(),
-                sparseTraining != null ? sparseTraining.withDefaults(filledTraining.epochs()) : null);
+                sparseTraining != null ? sparseTraining.withDefaults(filledTraining.epochs()) : null,
+                transfer != null ? transfer.withDefaults() : null);
     }
 }

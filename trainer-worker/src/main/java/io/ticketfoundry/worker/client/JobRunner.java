@@ -76,7 +76,7 @@ public class JobRunner {
 
     public void run(Lease lease) throws InterruptedException {
         JobWork work = switch (lease.kind() == null ? "" : lease.kind()) {
-            case Lease.KIND_IMP_LEVEL, Lease.KIND_CONTROL -> this::trainLevel;
+            case Lease.KIND_IMP_LEVEL, Lease.KIND_CONTROL, Lease.KIND_TRANSFER, Lease.KIND_TRANSFER_RANDOM -> this::trainLevel;
             case Lease.KIND_EVALUATE -> this::evaluate;
             case Lease.KIND_CALIBRATE -> this::calibrate;
             default -> null;
@@ -287,7 +287,11 @@ public class JobRunner {
         if (Lease.KIND_CONTROL.equals(lease.kind()) && (inputs == null || lease.control() == null)) {
             throw new IllegalArgumentException("a control job needs its control and the controlled ticket's inputs");
         }
-        if (lease.level() == 0 || inputs == null) {
+        boolean transfer = Lease.KIND_TRANSFER.equals(lease.kind()) || Lease.KIND_TRANSFER_RANDOM.equals(lease.kind());
+        if (transfer && inputs == null) {
+            throw new IllegalArgumentException("a transfer job needs its source ticket's inputs");
+        }
+        if (!transfer && (lease.level() == 0 || inputs == null)) {
             return new LevelTask(lease.spec(), lease.seed(), lease.level(), null, null, null, outputDir);
         }
         Path inputDir = Files.createDirectories(jobDir.resolve("in"));
@@ -298,7 +302,7 @@ public class JobRunner {
         client.download(lease.jobId(), lease.fencingToken(), inputs.parentWeightsSha256(), weights);
         client.download(lease.jobId(), lease.fencingToken(), inputs.rewindSha256(), rewind);
         return new LevelTask(lease.spec(), lease.seed(), lease.level(), mask, weights, rewind, outputDir,
-                Lease.KIND_CONTROL.equals(lease.kind()) ? lease.control() : null);
+                transfer ? lease.kind() : Lease.KIND_CONTROL.equals(lease.kind()) ? lease.control() : null);
     }
 
     private void complete(Lease lease, LevelOutcome outcome) throws IOException, InterruptedException {

@@ -155,7 +155,22 @@ public final class LevelRunner {
             long startStep;
             Map<String, Object> pruningRecord = null; // what a one-shot method did, for provenance
             Weights newRewind = null; // new random weights a level starts from (reinit, controls)
-            if (task.control() != null) {
+            boolean outputReinitialized = false;
+            if (task.transfer()) {
+                // the source ticket was found on another dataset: its files are on the source's class count
+                ModelDefinition source = models.get(spec.model(), sourceClasses(task.parentMask(), model));
+                phases.enter("prune");
+                TransferStart moved = TransferStart.of(CheckpointFiles.readMask(task.parentMask(), source),
+                        CheckpointFiles.readWeights(task.rewindPoint(), source), model, spec.initializer(), task.seed());
+                if (LevelTask.TRANSFER_RANDOM.equals(task.control())) {
+                    moved = moved.randomBaseline(task.seed(), level);
+                }
+                mask = moved.mask();
+                newRewind = moved.weights();
+                start = moved.startWeights();
+                startStep = 0;
+                outputReinitialized = moved.outputLayerReinitialized();
+            } else if (task.control() != null) {
                 Mask ticketMask = CheckpointFiles.readMask(task.parentMask(), model);
                 phases.enter("prune");
                 mask = ControlMasks.build(task.control(), ticketMask, spec.pruning().ignore(), task.seed(), level);
@@ -215,7 +230,8 @@ public final class LevelRunner {
                 listener.progress(new Progress(level, resume.epoch(), epochs, resume.state().step(), null, "resume"));
             }
             phases.enter("train");
-            RewindCapture capture = new RewindCapture(level == 0 ? rewindStep : -1, phases,
+            boolean firstLevel = level == 0 && task.control() == null; // the level that captures the rewind point
+            RewindCapture capture = new RewindCapture(firstLevel ? rewindStep : -1, phases,
                     new Checkpointing(task, mask, epochs, listener));
             if (resume != null && resume.rewind() != null) {
                 capture.captured = resume.rewind();
@@ -251,7 +267,7 @@ public final class LevelRunner {
             Map<String, String> fileMetadata = fileMetadata(spec, task);
             Path out = Files.createDirectories(task.outputDir());
             Path rewindPath;
-            if (level == 0) {
+            if (firstLevel) {
                 rewindPath = out.resolve(REWIND_FILE);
                 CheckpointFiles.writeWeights(capture.captured(), rewindPath,
                         with(fileMetadata, "kind", "rewind", "step", String.valueOf(rewindStep)));
@@ -271,7 +287,12 @@ public final class LevelRunner {
             long totalParameters = model.totalParameterCount();
             long pruned = mask.total() - mask.remaining();
             phases.enter("done");
-            return new LevelOutcome(level, maskPath, rewindPath, level == 0 || newRewind != null, trainedPath,
+            if (task.transfer()) {
+                provenance.put("transferFrom", "source mask and rewind weights, retrained from step 0 on " + spec.dataset());
+                provenance.put("outputLayer", outputReinitialized
+                        ? "re-initialised (the class counts differ) and dense" : "the source's mask and weights");
+            }
+            return new LevelOutcome(level, maskPath, rewindPath, firstLevel || newRewind != null, trainedPath,
                     mask.total(), mask.remaining(), totalParameters, totalParameters - pruned,
                     layers, metrics, provenance, result.finalStep() - startStep, result.lastEpochMeanLoss());
         }
@@ -297,6 +318,16 @@ public final class LevelRunner {
         return ordinary.remaining() < target
                 ? MagnitudePruning.pruneToRemaining(parentWeights, parentMask, pruning, target)
                 : ordinary;
+    }
+
+    /** The class count a source ticket was found with: the rows of the output layer in its mask file. */
+    static int sourceClasses(Path mask, ModelDefinition target) throws IOException {
+        String output = target.outputLayer().weight();
+        io.ticketfoundry.common.safetensors.SafeTensors file = io.ticketfoundry.common.safetensors.SafeTensorsReader.read(mask);
+        if (!file.contains(output)) {
+            throw new IllegalArgumentException("the source mask has no " + output + " tensor");
+        }
+        return Math.toIntExact(file.get(output).shape()[0]);
     }
 
     /** Whether level 1 is made by {@link OneShotPruning}: the scored methods, and omp spread by ERK. */
@@ -344,7 +375,7 @@ public final class LevelRunner {
                 problem = "it holds " + checkpoint.state().optimizer().optimizer() + " state";
             } else if (step <= startStep || step >= totalSteps) {
                 problem = "its step " + step + " is outside (" + startStep + ", " + totalSteps + ")";
-            } else if (task.level() == 0 && step >= rewindStep && checkpoint.rewind() == null) {
+            } else if (task.level() == 0 && task.control() == null && step >= rewindStep && checkpoint.rewind() == null) {
                 problem = "it lacks the rewind point of step " + rewindStep;
             } else {
                 return checkpoint;

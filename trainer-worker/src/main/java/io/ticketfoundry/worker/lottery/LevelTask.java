@@ -11,6 +11,8 @@ import java.util.Objects;
  *
  * <p>A control job ({@code control} not null, level ≥ 1) trains a control of the IMP ticket of
  * the same level: {@code parentMask} is that ticket's mask, {@code rewindPoint} its rewind point.
+ * <p>A transfer ({@code control} {@value #TRANSFER} or {@value #TRANSFER_RANDOM}, any level) retrains
+ * a source ticket of another dataset: {@code parentMask} and {@code rewindPoint} are the source's.
  * <p>{@code resumeCheckpoint}, when set, is an epoch checkpoint of an earlier attempt at this level.
  */
 public record LevelTask(
@@ -48,12 +50,23 @@ public record LevelTask(
         if (level < 0) {
             throw new IllegalArgumentException("level must be >= 0, is " + level);
         }
-        if (level > 0 && (parentMask == null || parentWeights == null || rewindPoint == null)) {
+        if ((level > 0 || isTransfer(control)) && (parentMask == null || parentWeights == null || rewindPoint == null)) {
             throw new IllegalArgumentException("level " + level + " needs parentMask, parentWeights and rewindPoint");
         }
-        if (control != null && level == 0) {
+        if (control != null && level == 0 && !isTransfer(control)) {
             throw new IllegalArgumentException("a control (" + control + ") needs a ticket of level >= 1");
         }
+    }
+
+    public static final String TRANSFER = "transfer";
+    public static final String TRANSFER_RANDOM = "transfer-random";
+
+    public static boolean isTransfer(String control) {
+        return TRANSFER.equals(control) || TRANSFER_RANDOM.equals(control);
+    }
+
+    public boolean transfer() {
+        return isTransfer(control);
     }
 
     public static LevelTask first(ExperimentSpec resolvedSpec, long seed, Path outputDir) {

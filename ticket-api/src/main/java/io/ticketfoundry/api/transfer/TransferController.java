@@ -1,0 +1,44 @@
+package io.ticketfoundry.api.transfer;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.ticketfoundry.api.experiment.ExperimentService;
+import io.ticketfoundry.api.experiment.ExperimentView;
+import io.ticketfoundry.api.team.Caller;
+import java.net.URI;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Transfers of tickets to other datasets. */
+@RestController
+@Tag(name = "Transfers", description = "Retrain a ticket's mask and rewind weights on another dataset")
+public class TransferController {
+
+    private final TransferService transfers;
+
+    public TransferController(TransferService transfers) {
+        this.transfers = transfers;
+    }
+
+    @PostMapping("/api/v1/tickets/{id}/transfers")
+    @Operation(summary = "Transfer an IMP ticket (or its whole lineage) to another dataset",
+            description = "Body: {\"dataset\": target id (required), \"training\": overrides of the source's training, "
+                    + "\"lineage\": true for every IMP ticket of the source's seed, \"randomTickets\": true for a random "
+                    + "ticket of the same per-layer densities beside each, \"name\"}. Creates a transfer experiment "
+                    + "(201) or finds the same one (200); its tickets (kind transfer / transfer-random) have the source "
+                    + "ticket as parent. The output layer is re-initialised and dense when the class counts differ.")
+    public ResponseEntity<ExperimentView> transfer(@PathVariable UUID id, @RequestBody(required = false) JsonNode body) {
+        ExperimentService.Submission submission = transfers.transfer(id, body, Caller.current());
+        ExperimentView view = submission.experiment();
+        if (submission.created()) {
+            return ResponseEntity.created(URI.create("/api/v1/experiments/" + view.id())).body(view);
+        }
+        return ResponseEntity.status(HttpStatus.OK).body(view);
+    }
+}
