@@ -58,7 +58,7 @@ class TransferEndToEndTest {
 
         JsonNode transfer = api.call("POST", "api/v1/tickets/" + pruned.path("id").asString() + "/transfers", member,
                 Map.of("dataset", "fashion-mnist", "lineage", true, "randomTickets", true,
-                        "training", Map.of("epochs", 3)), 201);
+                        "training", Map.of("epochs", 3)), 201).path("experiment");
         assertThat(transfer.path("resolvedSpec").path("dataset").asString()).isEqualTo("fashion-mnist");
         assertThat(transfer.path("resolvedSpec").path("training").path("epochs").asInt()).isEqualTo(3);
         assertThat(transfer.path("resolvedSpec").path("transfer").path("sourceTickets")).hasSize(2);
@@ -101,7 +101,7 @@ class TransferEndToEndTest {
         // the same transfer again is the same experiment
         JsonNode again = api.call("POST", "api/v1/tickets/" + pruned.path("id").asString() + "/transfers", member,
                 Map.of("dataset", "fashion-mnist", "lineage", true, "randomTickets", true,
-                        "training", Map.of("epochs", 3)), 200);
+                        "training", Map.of("epochs", 3)), 200).path("experiment");
         assertThat(again.path("id").asString()).isEqualTo(experimentId);
     }
 }

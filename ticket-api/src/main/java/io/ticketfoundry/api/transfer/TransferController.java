@@ -2,7 +2,6 @@ package io.ticketfoundry.api.transfer;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.ticketfoundry.api.experiment.ExperimentService;
 import io.ticketfoundry.api.experiment.ExperimentView;
 import io.ticketfoundry.api.team.Caller;
 import java.net.URI;
@@ -31,14 +30,20 @@ public class TransferController {
             description = "Body: {\"dataset\": target id (required), \"training\": overrides of the source's training, "
                     + "\"lineage\": true for every IMP ticket of the source's seed, \"randomTickets\": true for a random "
                     + "ticket of the same per-layer densities beside each, \"name\"}. Creates a transfer experiment "
-                    + "(201) or finds the same one (200); its tickets (kind transfer / transfer-random) have the source "
+                    + "(201) or finds the same one (200); \"targetTickets\": true also submits the source's spec on the target "
+                    + "(an ordinary experiment, found if it exists) as the baseline found on the target itself; its tickets (kind transfer / transfer-random) have the source "
                     + "ticket as parent. The output layer is re-initialised and dense when the class counts differ.")
-    public ResponseEntity<ExperimentView> transfer(@PathVariable UUID id, @RequestBody(required = false) JsonNode body) {
-        ExperimentService.Submission submission = transfers.transfer(id, body, Caller.current());
-        ExperimentView view = submission.experiment();
-        if (submission.created()) {
-            return ResponseEntity.created(URI.create("/api/v1/experiments/" + view.id())).body(view);
+    public ResponseEntity<TransferView> transfer(@PathVariable UUID id, @RequestBody(required = false) JsonNode body) {
+        TransferService.Transfer made = transfers.transfer(id, body, Caller.current());
+        ExperimentView view = made.transfer().experiment();
+        TransferView answer = new TransferView(view, made.target() == null ? null : made.target().experiment());
+        if (made.transfer().created()) {
+            return ResponseEntity.created(URI.create("/api/v1/experiments/" + view.id())).body(answer);
         }
-        return ResponseEntity.status(HttpStatus.OK).body(view);
+        return ResponseEntity.status(HttpStatus.OK).body(answer);
+    }
+
+    /** The transfer experiment and, when asked with {@code targetTickets}, the experiment finding tickets on the target. */
+    public record TransferView(ExperimentView experiment, ExperimentView targetExperiment) {
     }
 }

@@ -30,7 +30,16 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 public class TransferService {
 
-    private static final Set<String> FIELDS = Set.of("dataset", "training", "lineage", "randomTickets", "name");
+    private static final Set<String> FIELDS = Set.of("dataset", "training", "lineage", "randomTickets", "targetTickets",
+            "name");
+
+    /**
+     * What a transfer request made: the transfer experiment, whether it is new, and with
+     * {@code targetTickets} the experiment that finds tickets on the target itself (the source's spec
+     * on the target dataset, the source's seed: an ordinary IMP experiment, found if it exists).
+     */
+    public record Transfer(ExperimentService.Submission transfer, ExperimentService.Submission target) {
+    }
 
     private record Source(UUID id, String kind, long seed, int level, UUID experimentId, UUID teamId, String spec,
             String experimentName) {
@@ -49,7 +58,7 @@ public class TransferService {
     }
 
     @Transactional
-    public ExperimentService.Submission transfer(UUID ticketId, JsonNode body, Caller caller) {
+    public Transfer transfer(UUID ticketId, JsonNode body, Caller caller) {
         Source source = jdbc.sql("""
                 SELECT t.id, t.kind, t.seed, t.level, t.experiment_id, e.team_id, e.resolved_spec::text AS spec,
                        e.name AS experiment_name
@@ -81,6 +90,7 @@ public class TransferService {
         }
         boolean lineage = flag(body, "lineage", problems);
         boolean randomTickets = flag(body, "randomTickets", problems);
+        boolean targetTickets = flag(body, "targetTickets", problems);
         JsonNode training = body.get("training");
         if (training != null && !training.isNull() && !training.isObject()) {
             problems.add(new FieldProblem("training", "must be an object of training overrides"));
@@ -126,8 +136,29 @@ public class TransferService {
         }
         String title = name != null ? name : "transfer of " + source.experimentName() + " (seed " + source.seed()
                 + (lineage ? ", every level" : ", level " + source.level()) + ") to " + dataset.stringValue();
-        return experiments.store(caller, title.length() > ExperimentService.MAX_NAME_LENGTH
-                ? title.substring(0, ExperimentService.MAX_NAME_LENGTH) : title, merged, spec.spec(), List.of(source.seed()));
+        ExperimentService.Submission made = experiments.store(caller, shortened(title), merged, spec.spec(),
+                List.of(source.seed()));
+        ExperimentService.Submission target = null;
+        if (targetTickets) {
+            // the source's own spec on the target: the same pruning as found the source, no transfer section
+            ObjectNode own = ((ObjectNode) json.readTree(source.spec())).deepCopy();
+            own.set("dataset", dataset);
+            if (training != null && training.isObject()) {
+                own.set("training", Presets.merge(own.get("training"), training));
+            }
+            SpecValidator.Result ownSpec = SpecValidator.read(own, "spec", id -> datasets.lookup(caller.teamId(), id));
+            if (!ownSpec.valid()) {
+                throw ApiException.invalid(ownSpec.problems());
+            }
+            target = experiments.store(caller, shortened(source.experimentName() + " on " + dataset.stringValue()), own,
+                    ownSpec.spec(), List.of(source.seed()));
+        }
+        return new Transfer(made, target);
+    }
+
+    private static String shortened(String title) {
+        return title.length() > ExperimentService.MAX_NAME_LENGTH ? title.substring(0, ExperimentService.MAX_NAME_LENGTH)
+                : title;
     }
 
     private static boolean flag(JsonNode body, String field, List<FieldProblem> problems) {

@@ -83,7 +83,8 @@ class TransferFlowTest extends QueueTestBase {
         HttpResponse<String> created = fx.post(team.memberToken(), path,
                 Map.of("dataset", "fashion-mnist", "randomTickets", true, "training", Map.of("epochs", 2)));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        JsonNode experiment = fx.tree(created);
+        JsonNode experiment = fx.tree(created).path("experiment");
+        assertThat(fx.tree(created).path("targetExperiment").isNull()).isTrue();
         assertThat(experiment.path("resolvedSpec").path("pruning").path("levels").asInt()).isZero();
         assertThat(experiment.path("resolvedSpec").path("transfer").path("sourceTickets").get(0).asString())
                 .isEqualTo(ticket.toString());
@@ -108,6 +109,25 @@ class TransferFlowTest extends QueueTestBase {
         List<String> edges = new ArrayList<>();
         lineage.path("edges").forEach(e -> edges.add(e.path("from").asString() + ":" + e.path("kind").asString()));
         assertThat(edges).containsExactly(ticket + ":transfer", ticket + ":transfer");
+    }
+
+    @Test
+    void theTicketsFoundOnTheTargetItselfComeInTheSameRequest() {
+        HttpResponse<String> created = fx.post(team.memberToken(), "/api/v1/tickets/" + ticket + "/transfers",
+                Map.of("dataset", "fashion-mnist", "targetTickets", true));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode target = fx.tree(created).path("targetExperiment");
+        assertThat(target.path("resolvedSpec").path("dataset").asString()).isEqualTo("fashion-mnist");
+        assertThat(target.path("resolvedSpec").has("transfer")).isFalse();
+        assertThat(target.path("resolvedSpec").path("training").path("epochs").asInt()).isEqualTo(1);
+        assertThat(lease().kind()).isEqualTo("transfer");
+        assertThat(jdbc.sql("SELECT kind FROM job WHERE experiment_id = :e")
+                .param("e", UUID.fromString(target.path("id").asString())).query(String.class).list())
+                .as("the target's own experiment starts with its dense level").containsExactly("imp-level");
+        // asked again: the same two experiments
+        JsonNode again = fx.tree(fx.post(team.memberToken(), "/api/v1/tickets/" + ticket + "/transfers",
+                Map.of("dataset", "fashion-mnist", "targetTickets", true)));
+        assertThat(again.path("targetExperiment").path("id").asString()).isEqualTo(target.path("id").asString());
     }
 
     @Test
