@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ticketfoundry.api.support.QueueFixtures;
 import io.ticketfoundry.api.support.QueueTestBase;
-import io.ticketfoundry.common.protocol.ArtifactReceipt;
 import io.ticketfoundry.common.protocol.CompleteRequest;
 import io.ticketfoundry.common.protocol.LayerDensity;
 import io.ticketfoundry.common.protocol.Lease;
@@ -67,26 +66,15 @@ class RobustnessEvaluationFlowTest extends QueueTestBase {
     }
 
     private Lease lease() {
-        HttpResponse<String> response = fx.post(worker, "/api/v1/worker/leases", new LeaseRequest("w"));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return fx.read(response, Lease.class);
+        return fx.lease(worker);
     }
 
     private String upload(Lease lease) {
-        byte[] bytes = new byte[64];
-        random.nextBytes(bytes);
-        HttpResponse<String> response = fx.upload(worker, lease.jobId(), lease.fencingToken(), bytes);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return fx.read(response, ArtifactReceipt.class).sha256();
+        return fx.uploadRandom(worker, lease, random);
     }
 
     private List<String> problemFields(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
-        List<String> fields = new ArrayList<>();
-        fx.tree(response).path("errors").forEach(e -> fields.add(e.path("field").asString()));
-        return fields;
+        return fx.problemFields(response);
     }
 
     private HttpResponse<String> evaluate(Object body) {

@@ -111,6 +111,35 @@ public final class QueueFixtures {
                 HttpRequest.BodyPublishers.ofByteArray(bytes));
     }
 
+    // ---- the worker protocol, as tests drive it ----
+
+    /** Leases the next job of the worker token's pool; fails the test when there is none. */
+    public io.ticketfoundry.common.protocol.Lease lease(String workerToken) {
+        HttpResponse<String> response = post(workerToken, "/api/v1/worker/leases",
+                new io.ticketfoundry.common.protocol.LeaseRequest("w"));
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return read(response, io.ticketfoundry.common.protocol.Lease.class);
+    }
+
+    /** Uploads 64 random bytes as an artifact of the leased job and answers their SHA-256. */
+    public String uploadRandom(String workerToken, io.ticketfoundry.common.protocol.Lease lease, java.util.Random random) {
+        byte[] bytes = new byte[64];
+        random.nextBytes(bytes);
+        HttpResponse<String> response = upload(workerToken, lease.jobId(), lease.fencingToken(), bytes);
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return read(response, io.ticketfoundry.common.protocol.ArtifactReceipt.class).sha256();
+    }
+
+    /** The fields a 400 problem+json names, in order. */
+    public java.util.List<String> problemFields(HttpResponse<String> response) {
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        org.assertj.core.api.Assertions.assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> org.assertj.core.api.Assertions.assertThat(type).startsWith("application/problem+json"));
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        tree(response).path("errors").forEach(e -> fields.add(e.path("field").asString()));
+        return fields;
+    }
+
     public <T> T read(HttpResponse<String> response, Class<T> type) {
         return json.readValue(response.body(), type);
     }
