@@ -1,6 +1,6 @@
 package io.ticketfoundry.common.spec;
 
-import java.util.ArrayList;
+import io.ticketfoundry.common.model.StateDictTable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,38 +56,31 @@ public final class ModelCatalog {
     private static final List<Integer> MNIST_SHAPE = List.of(1, 28, 28);
     private static final List<Integer> CIFAR_SHAPE = List.of(3, 32, 32);
 
-    /**
-     * LeNet-300-100 (Frankle &amp; Carbin; open_lth {@code mnist_lenet_300_100}): a flattened 28×28
-     * input, Linear(784, 300), ReLU, Linear(300, 100), ReLU, Linear(100, 10).
-     */
-    public static final ModelInfo LENET_300_100 = new ModelInfo("lenet-300-100",
-            List.of("fc1.weight", "fc2.weight", "fc3.weight"), "fc3.weight", 10, MNIST_SHAPE);
+    /** LeNet-300-100 (Frankle &amp; Carbin; open_lth {@code mnist_lenet_300_100}). */
+    public static final ModelInfo LENET_300_100 = model("lenet-300-100", MNIST_SHAPE);
 
     /** LeNet-5: conv 6 and 16 filters 5×5 with max pools, then 120, 84, classes. */
-    public static final ModelInfo LENET_5 = new ModelInfo("lenet-5",
-            List.of("conv1.weight", "conv2.weight", "fc1.weight", "fc2.weight", "fc3.weight"), "fc3.weight", 10,
-            MNIST_SHAPE);
+    public static final ModelInfo LENET_5 = model("lenet-5", MNIST_SHAPE);
 
     /** Frankle &amp; Carbin's Conv-2, Conv-4, Conv-6. */
-    public static final ModelInfo CONV_2 = convNet(2);
-    public static final ModelInfo CONV_4 = convNet(4);
-    public static final ModelInfo CONV_6 = convNet(6);
+    public static final ModelInfo CONV_2 = model("conv-2", CIFAR_SHAPE);
+    public static final ModelInfo CONV_4 = model("conv-4", CIFAR_SHAPE);
+    public static final ModelInfo CONV_6 = model("conv-6", CIFAR_SHAPE);
 
     /** open_lth's {@code cifar_vgg_N}: conv-BN-ReLU modules, max pools, one Linear {@code fc}. */
-    public static final ModelInfo VGG_11 = vgg(11, "64 M 128 M 256 256 M 512 512 M 512 512");
-    public static final ModelInfo VGG_13 = vgg(13, "64 64 M 128 128 M 256 256 M 512 512 M 512 512");
-    public static final ModelInfo VGG_16 = vgg(16, "64 64 M 128 128 M 256 256 256 M 512 512 512 M 512 512 512");
-    public static final ModelInfo VGG_19 = vgg(19,
-            "64 64 M 128 128 M 256 256 256 256 M 512 512 512 512 M 512 512 512 512");
+    public static final ModelInfo VGG_11 = model("vgg-11", CIFAR_SHAPE);
+    public static final ModelInfo VGG_13 = model("vgg-13", CIFAR_SHAPE);
+    public static final ModelInfo VGG_16 = model("vgg-16", CIFAR_SHAPE);
+    public static final ModelInfo VGG_19 = model("vgg-19", CIFAR_SHAPE);
 
     /** open_lth's {@code cifar_resnet_20}. */
-    public static final ModelInfo RESNET_20 = resnet20();
+    public static final ModelInfo RESNET_20 = model("resnet-20", CIFAR_SHAPE);
 
     /** torchvision's {@code resnet18} names with a CIFAR stem (3×3 stride-1 conv1, no max pool). */
-    public static final ModelInfo RESNET_18 = resnet18("resnet-18", CIFAR_SHAPE, List.of());
+    public static final ModelInfo RESNET_18 = model("resnet-18", CIFAR_SHAPE);
 
     /** torchvision's {@code resnet18} as is (7×7 stride-2 conv1 and max pool); runs on 32×32 too. */
-    public static final ModelInfo RESNET_18_IMAGENET_STEM = resnet18("resnet-18-imagenet-stem", List.of(3, 224, 224),
+    public static final ModelInfo RESNET_18_IMAGENET_STEM = model("resnet-18-imagenet-stem", List.of(3, 224, 224),
             List.of(CIFAR_SHAPE));
 
     public static final DatasetInfo MNIST = new DatasetInfo("mnist", 10, List.of(1, 28, 28));
@@ -148,54 +141,15 @@ public final class ModelCatalog {
             LENET_5.name(), CONV_2.name(), CONV_4.name(), CONV_6.name(), VGG_11.name(), VGG_13.name(),
             VGG_16.name(), VGG_19.name(), RESNET_20.name(), RESNET_18.name(), RESNET_18_IMAGENET_STEM.name());
 
-    private static ModelInfo convNet(int depth) {
-        List<String> tensors = new ArrayList<>();
-        for (int i = 1; i <= depth; i++) {
-            tensors.add("conv" + i + ".weight");
-        }
-        tensors.addAll(List.of("fc1.weight", "fc2.weight", "fc3.weight"));
-        return new ModelInfo("conv-" + depth, tensors, "fc3.weight", 10, CIFAR_SHAPE);
+    private static ModelInfo model(String name, List<Integer> inputShape) {
+        return model(name, inputShape, List.of());
     }
 
-    private static ModelInfo vgg(int depth, String plan) {
-        List<String> tensors = new ArrayList<>();
-        String[] entries = plan.split(" ");
-        for (int i = 0; i < entries.length; i++) {
-            if (!entries[i].equals("M")) {
-                tensors.add("layers." + i + ".conv.weight");
-            }
-        }
-        tensors.add("fc.weight");
-        return new ModelInfo("vgg-" + depth, tensors, "fc.weight", 10, CIFAR_SHAPE);
-    }
-
-    private static ModelInfo resnet20() {
-        List<String> tensors = new ArrayList<>(List.of("conv.weight"));
-        for (int block = 0; block < 9; block++) {
-            tensors.add("blocks." + block + ".conv1.weight");
-            tensors.add("blocks." + block + ".conv2.weight");
-            if (block == 3 || block == 6) {
-                tensors.add("blocks." + block + ".shortcut.0.weight");
-            }
-        }
-        tensors.add("fc.weight");
-        return new ModelInfo("resnet-20", tensors, "fc.weight", 10, CIFAR_SHAPE);
-    }
-
-    private static ModelInfo resnet18(String name, List<Integer> inputShape, List<List<Integer>> others) {
-        List<String> tensors = new ArrayList<>(List.of("conv1.weight"));
-        for (int layer = 1; layer <= 4; layer++) {
-            for (int block = 0; block < 2; block++) {
-                String prefix = "layer" + layer + "." + block;
-                tensors.add(prefix + ".conv1.weight");
-                tensors.add(prefix + ".conv2.weight");
-                if (layer > 1 && block == 0) {
-                    tensors.add(prefix + ".downsample.0.weight");
-                }
-            }
-        }
-        tensors.add("fc.weight");
-        return new ModelInfo(name, tensors, "fc.weight", 10, inputShape, others);
+    /** A model's catalogue entry, its tensors read from its architecture ({@link StateDictTable}). */
+    private static ModelInfo model(String name, List<Integer> inputShape, List<List<Integer>> others) {
+        StateDictTable table = StateDictTable.of(name, 10);
+        return new ModelInfo(name, table.prunable().stream().map(StateDictTable.Entry::name).toList(),
+                table.outputWeight().name(), 10, inputShape, others);
     }
 
     private static <T> Map<String, T> index(List<T> items, java.util.function.Function<T, String> name) {

@@ -11,6 +11,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import io.ticketfoundry.common.model.Layers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.ticketfoundry.worker.model;
 
+import io.ticketfoundry.common.model.Layers;
 import java.util.SplittableRandom;
 
 /**

@@ -1,6 +1,9 @@
 package io.ticketfoundry.worker.model;
 
 import ai.djl.ndarray.types.Shape;
+import io.ticketfoundry.common.model.Layers;
+import io.ticketfoundry.common.model.StateDictTable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,9 +50,26 @@ public abstract class LayeredModel implements ModelDefinition {
     private State state() {
         State s = state;
         if (s == null) {
-            StateDictLayers listing = new StateDictLayers();
-            define(listing);
-            s = new State(List.copyOf(listing.parameters), List.copyOf(listing.buffers), List.copyOf(listing.order));
+            StateDictTable table = StateDictTable.read(name, numClasses, this::define);
+            List<ParameterSpec> parameters = new ArrayList<>();
+            List<BufferSpec> buffers = new ArrayList<>();
+            List<String> order = new ArrayList<>();
+            for (StateDictTable.Entry entry : table.entries()) {
+                order.add(entry.name());
+                switch (entry.role()) {
+                    case BUFFER -> buffers.add(new BufferSpec(entry.name(), entry.shape(), entry.dtype(),
+                            entry.initialValue()));
+                    case WEIGHT -> parameters.add(new ParameterSpec(entry.name(), entry.shape(), true, entry.fanIn(),
+                            ParameterSpec.Kind.WEIGHT));
+                    case BIAS -> parameters.add(new ParameterSpec(entry.name(), entry.shape(), false, entry.fanIn(),
+                            ParameterSpec.Kind.BIAS));
+                    case NORM_WEIGHT -> parameters.add(new ParameterSpec(entry.name(), entry.shape(), false,
+                            entry.fanIn(), ParameterSpec.Kind.NORM_WEIGHT));
+                    case NORM_BIAS -> parameters.add(new ParameterSpec(entry.name(), entry.shape(), false,
+                            entry.fanIn(), ParameterSpec.Kind.NORM_BIAS));
+                }
+            }
+            s = new State(List.copyOf(parameters), List.copyOf(buffers), List.copyOf(order));
             state = s;
         }
         return s;

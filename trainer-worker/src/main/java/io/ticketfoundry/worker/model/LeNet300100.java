@@ -1,6 +1,8 @@
 package io.ticketfoundry.worker.model;
 
 import ai.djl.ndarray.types.Shape;
+import io.ticketfoundry.common.model.Architectures;
+import io.ticketfoundry.common.model.Layers;
 
 /**
  * LeNet-300-100 (Frankle &amp; Carbin; open_lth's {@code mnist_lenet_300_100}, renamed) on 1×28×28
@@ -21,13 +23,6 @@ public final class LeNet300100 extends LayeredModel {
 
     @Override
     protected void define(Layers l) {
-        l.flatten();
-        l.linear("fc1", 28 * 28, 300);
-        l.relu();
-        l.hiddenDropout();
-        l.linear("fc2", 300, 100);
-        l.relu();
-        l.hiddenDropout();
-        l.linear("fc3", 100, numClasses());
+        Architectures.lenet300100(l, numClasses());
     }
 }

@@ -1,6 +1,8 @@
 package io.ticketfoundry.worker.model;
 
 import ai.djl.ndarray.types.Shape;
+import io.ticketfoundry.common.model.Architectures;
+import io.ticketfoundry.common.model.Layers;
 
 /**
  * LeNet-5 (LeCun et al. 1998) for 1×28×28 images in its common modern form: 5×5 convolutions with
@@ -18,21 +20,6 @@ public final class LeNet5 extends LayeredModel {
 
     @Override
     protected void define(Layers l) {
-        l.conv("conv1", 1, 6, 5, 1, 2, true);
-        l.relu();
-        l.convDropout();
-        l.maxPool(2, 2, 0);
-        l.conv("conv2", 6, 16, 5, 1, 0, true);
-        l.relu();
-        l.convDropout();
-        l.maxPool(2, 2, 0);
-        l.flatten();
-        l.linear("fc1", 16 * 5 * 5, 120);
-        l.relu();
-        l.hiddenDropout();
-        l.linear("fc2", 120, 84);
-        l.relu();
-        l.hiddenDropout();
-        l.linear("fc3", 84, numClasses());
+        Architectures.lenet5(l, numClasses());
     }
 }

@@ -1,6 +1,7 @@
 package io.ticketfoundry.worker.model;
 
 import ai.djl.ndarray.types.Shape;
+import io.ticketfoundry.common.model.Layers;
 import java.util.ArrayList;
 import java.util.List;
 

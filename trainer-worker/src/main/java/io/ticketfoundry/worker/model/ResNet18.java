@@ -1,6 +1,8 @@
 package io.ticketfoundry.worker.model;
 
 import ai.djl.ndarray.types.Shape;
+import io.ticketfoundry.common.model.Architectures;
+import io.ticketfoundry.common.model.Layers;
 
 /**
  * torchvision's {@code resnet18}, names and all ({@code conv1}, {@code bn1},
@@ -21,8 +23,6 @@ public final class ResNet18 extends LayeredModel {
     public static final String CIFAR_NAME = "resnet-18";
     public static final String IMAGENET_NAME = "resnet-18-imagenet-stem";
 
-    private static final int[] WIDTHS = {64, 128, 256, 512};
-
     private final boolean imagenetStem;
 
     public ResNet18(boolean imagenetStem, int numClasses) {
@@ -33,40 +33,7 @@ public final class ResNet18 extends LayeredModel {
 
     @Override
     protected void define(Layers l) {
-        if (imagenetStem) {
-            l.conv("conv1", 3, 64, 7, 2, 3, false);
-        } else {
-            l.conv("conv1", 3, 64, 3, 1, 1, false);
-        }
-        l.batchNorm("bn1", 64);
-        l.relu();
-        if (imagenetStem) {
-            l.maxPool(3, 2, 1);
-        }
-        int in = 64;
-        for (int stage = 0; stage < WIDTHS.length; stage++) {
-            int out = WIDTHS[stage];
-            for (int b = 0; b < 2; b++) {
-                int stride = stage > 0 && b == 0 ? 2 : 1;
-                String p = "layer" + (stage + 1) + "." + b;
-                int fIn = in;
-                l.residual(main -> {
-                    main.conv(p + ".conv1", fIn, out, 3, stride, 1, false);
-                    main.batchNorm(p + ".bn1", out);
-                    main.relu();
-                    main.conv(p + ".conv2", out, out, 3, 1, 1, false);
-                    main.batchNorm(p + ".bn2", out);
-                }, stride != 1 || fIn != out ? shortcut -> {
-                    shortcut.conv(p + ".downsample.0", fIn, out, 1, stride, 0, false);
-                    shortcut.batchNorm(p + ".downsample.1", out);
-                } : null);
-                l.convDropout();
-                in = out;
-            }
-        }
-        l.globalAvgPool();
-        l.flatten();
-        l.linear("fc", 512, numClasses());
+        Architectures.resnet18(l, imagenetStem, numClasses());
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.ticketfoundry.worker.model;
 
 import ai.djl.ndarray.types.Shape;
-import java.util.List;
+import io.ticketfoundry.common.model.Architectures;
+import io.ticketfoundry.common.model.Layers;
 
 /**
  * open_lth's {@code cifar_vgg_N} for 3×32×32 images: 3×3 conv (bias) → BatchNorm → ReLU modules
@@ -12,39 +13,18 @@ import java.util.List;
  */
 public final class Vgg extends LayeredModel {
 
-    private static final int M = 0;
-
-    private final List<Integer> plan;
+    private final int depth;
 
     public Vgg(int depth, int numClasses) {
         super("vgg-" + depth, new Shape(3, 32, 32), numClasses);
-        plan = switch (depth) {
-            case 11 -> List.of(64, M, 128, M, 256, 256, M, 512, 512, M, 512, 512);
-            case 13 -> List.of(64, 64, M, 128, 128, M, 256, 256, M, 512, 512, M, 512, 512);
-            case 16 -> List.of(64, 64, M, 128, 128, M, 256, 256, 256, M, 512, 512, 512, M, 512, 512, 512);
-            case 19 -> List.of(64, 64, M, 128, 128, M, 256, 256, 256, 256, M, 512, 512, 512, 512, M,
-                    512, 512, 512, 512);
-            default -> throw new IllegalArgumentException("VGG-" + depth + " is not one of 11, 13, 16, 19");
-        };
+        if (depth != 11 && depth != 13 && depth != 16 && depth != 19) {
+            throw new IllegalArgumentException("VGG-" + depth + " is not one of 11, 13, 16, 19");
+        }
+        this.depth = depth;
     }
 
     @Override
     protected void define(Layers l) {
-        int in = 3;
-        for (int i = 0; i < plan.size(); i++) {
-            int spec = plan.get(i);
-            if (spec == M) {
-                l.maxPool(2, 2, 0);
-            } else {
-                l.conv("layers." + i + ".conv", in, spec, 3, 1, 1, true);
-                l.batchNorm("layers." + i + ".bn", spec);
-                l.relu();
-                l.convDropout();
-                in = spec;
-            }
-        }
-        l.avgPool(2);
-        l.flatten();
-        l.linear("fc", 512, numClasses());
+        Architectures.vgg(l, depth, numClasses());
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.ticketfoundry.common.model.Layers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

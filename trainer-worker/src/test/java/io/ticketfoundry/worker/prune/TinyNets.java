@@ -3,7 +3,7 @@ package io.ticketfoundry.worker.prune;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.ticketfoundry.worker.model.LayeredModel;
-import io.ticketfoundry.worker.model.Layers;
+import io.ticketfoundry.common.model.Layers;
 import io.ticketfoundry.worker.model.ModelDefinition;
 import io.ticketfoundry.worker.model.Weights;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.ticketfoundry.worker.model;
+package io.ticketfoundry.common.model;
 
 import java.util.function.Consumer;
 
