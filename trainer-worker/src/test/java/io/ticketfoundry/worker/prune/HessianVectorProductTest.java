@@ -88,7 +88,9 @@ class HessianVectorProductTest {
             for (int i = 0; i < expected.length; i++) {
                 expected[i] *= -w[i];
             }
-            assertCloseRelative(scores, expected, 1e-6);
+            // central differences of float64 gradients whose sums the engine may reduce in any thread order:
+            // agreement varies around 1e-6 from run to run, so 1e-5 of the largest score
+            assertCloseRelative(scores, expected, 1e-5);
         }
     }
 
