@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ticketfoundry.worker.data.DatasetInfo;
 import io.ticketfoundry.worker.data.SyntheticIdx;
-import java.io.ByteArrayOutputStream;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -101,21 +97,10 @@ class DatasetEndToEndTest {
     }
 
     private static JsonNode upload(String token, Map<String, Path> files) throws Exception {
-        String boundary = "----tf" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\nidx\r\n")
-                .getBytes(StandardCharsets.UTF_8));
+        Map<String, Map.Entry<String, byte[]>> parts = new LinkedHashMap<>();
         for (Map.Entry<String, Path> file : files.entrySet()) {
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.getKey() + "\"; filename=\""
-                    + file.getValue().getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            body.write(Files.readAllBytes(file.getValue()));
-            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+            parts.put(file.getKey(), Map.entry(file.getValue().getFileName().toString(), Files.readAllBytes(file.getValue())));
         }
-        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return api.send(HttpRequest.newBuilder(api.base().resolve("api/v1/datasets/uploads"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), 201);
+        return api.postMultipart("api/v1/datasets/uploads", token, Map.of("format", "idx"), parts, 201);
     }
 }

@@ -97,6 +97,29 @@ final class FoundryApi implements AutoCloseable {
     }
 
     /** A GET of {@code path} as bytes, with a {@code Range} header unless {@code range} is null; the status is the caller's to check. */
+    /** POSTs multipart/form-data: the text fields, then the files (part name to file name and bytes). */
+    JsonNode postMultipart(String path, String token, Map<String, String> fields, Map<String, Map.Entry<String, byte[]>> files,
+            int expected) throws Exception {
+        String boundary = "----tf" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
+                    + field.getValue() + "\r\n").getBytes(utf8));
+        }
+        for (Map.Entry<String, Map.Entry<String, byte[]>> file : files.entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.getKey() + "\"; filename=\""
+                    + file.getValue().getKey() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(utf8));
+            body.write(file.getValue().getValue());
+            body.write("\r\n".getBytes(utf8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(utf8));
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), expected);
+    }
+
     HttpResponse<byte[]> download(String path, String token, String range) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
         if (range != null) {

@@ -66,7 +66,7 @@ public class ExperimentService {
         problems.addAll(spec.problems());
         List<Long> seeds = readSeeds(request.seeds(), problems);
         if (spec.spec() != null && spec.spec().transfer() != null) {
-            problems.add(new FieldProblem("spec.transfer", "is made by POST /api/v1/tickets/{id}/transfers"));
+            problems.add(new FieldProblem("spec.transfer", "is made by POST /api/v1/tickets/{id}/transfers or /api/v1/masks/{id}/transfers"));
         }
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
@@ -159,6 +159,14 @@ public class ExperimentService {
 
     /** The transfer jobs of one replicate: every source ticket of that seed, and its random twin when asked. */
     private void enqueueTransfers(UUID experimentId, long seed, io.ticketfoundry.common.spec.TransferSpec transfer) {
+        if (transfer.sourceMask() != null) {
+            UUID mask = UUID.fromString(transfer.sourceMask());
+            jobs.enqueueMaskTransfer(experimentId, seed, mask, JobQueue.KIND_TRANSFER, JobQueue.DEFAULT_POOL);
+            if (transfer.randomTickets()) {
+                jobs.enqueueMaskTransfer(experimentId, seed, mask, JobQueue.KIND_TRANSFER_RANDOM, JobQueue.DEFAULT_POOL);
+            }
+            return;
+        }
         for (String source : transfer.sourceTickets()) {
             record Source(UUID id, long seed, int level, String pool) {
             }

@@ -660,7 +660,17 @@ public final class SpecValidator {
     /** A transfer experiment retrains its sources once each: no IMP levels, one-shot pruning, sparse training or controls. */
     private static void checkTransfer(ExperimentSpec spec, String root, List<FieldProblem> problems) {
         List<String> sources = spec.transfer().sourceTickets();
-        if (sources.isEmpty() || sources.size() > io.ticketfoundry.common.spec.TransferSpec.MAX_SOURCES) {
+        String mask = spec.transfer().sourceMask();
+        if (mask != null) {
+            if (!sources.isEmpty()) {
+                problems.add(new FieldProblem(root + ".transfer.sourceTickets", "must be empty when sourceMask is given"));
+            }
+            try {
+                java.util.UUID.fromString(mask);
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem(root + ".transfer.sourceMask", "must be a mask id"));
+            }
+        } else if (sources.isEmpty() || sources.size() > io.ticketfoundry.common.spec.TransferSpec.MAX_SOURCES) {
             problems.add(new FieldProblem(root + ".transfer.sourceTickets", "must name 1 to "
                     + io.ticketfoundry.common.spec.TransferSpec.MAX_SOURCES + " tickets"));
         }

@@ -147,6 +147,42 @@ public class JobQueue {
         return id;
     }
 
+    /**
+     * Queues the retraining of uploaded mask {@code maskId} (and the weights uploaded with it) in
+     * transfer experiment {@code experimentId} at level 0 of replicate {@code seed} ({@code kind}
+     * transfer or transfer-random); the mask's files are the job's inputs. Joins the caller's transaction.
+     */
+    public UUID enqueueMaskTransfer(UUID experimentId, long seed, UUID maskId, String kind, String pool) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO job (id, experiment_id, kind, seed, level, source_mask_id, pool, status, max_attempts)
+                VALUES (:id, :experiment, :kind, :seed, 0, :mask, :pool, 'queued', :maxAttempts)""")
+                .param("id", id)
+                .param("experiment", experimentId)
+                .param("kind", kind)
+                .param("seed", seed)
+                .param("mask", maskId)
+                .param("pool", pool)
+                .param("maxAttempts", properties.queue().maxAttempts())
+                .update();
+        jdbc.sql("""
+                INSERT INTO job_artifact (job_id, sha256, role)
+                SELECT :job, sha, 'input'
+                FROM uploaded_mask m, unnest(ARRAY[m.mask_sha256, m.weights_sha256]) AS sha
+                WHERE m.id = :mask AND sha IS NOT NULL
+                ON CONFLICT DO NOTHING""")
+                .param("job", id)
+                .param("mask", maskId)
+                .update();
+        return id;
+    }
+
+    /** The uploaded mask a transfer job retrains, if it retrains one. */
+    public Optional<UUID> sourceMask(UUID jobId) {
+        return jdbc.sql("SELECT source_mask_id FROM job WHERE id = :id AND source_mask_id IS NOT NULL")
+                .param("id", jobId).query(UUID.class).optional();
+    }
+
     /** A ticket job as {@link #enqueueTicketJob} left it: the job, and whether this call created it. */
     public record Enqueued(UUID jobId, boolean created) {
     }

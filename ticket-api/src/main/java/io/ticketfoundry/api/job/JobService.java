@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -128,8 +129,11 @@ public class JobService {
                     + " already has a queued, running or finished job");
         }
         if (JobQueue.KIND_TRANSFER.equals(job.kind()) || JobQueue.KIND_TRANSFER_RANDOM.equals(job.kind())) {
-            UUID again = queue.enqueueTransfer(job.experimentId(), job.seed(), job.level(), job.parentTicketId(), job.kind(),
-                    job.pool());
+            Optional<UUID> mask = queue.sourceMask(job.id());
+            UUID again = mask.isPresent()
+                    ? queue.enqueueMaskTransfer(job.experimentId(), job.seed(), mask.get(), job.kind(), job.pool())
+                    : queue.enqueueTransfer(job.experimentId(), job.seed(), job.level(), job.parentTicketId(), job.kind(),
+                            job.pool());
             return readable(again, caller).job();
         }
         UUID retried = JobQueue.KIND_CONTROL.equals(job.kind())

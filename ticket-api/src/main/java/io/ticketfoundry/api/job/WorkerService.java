@@ -100,7 +100,8 @@ public class WorkerService {
             String resolved = jdbc.sql("SELECT resolved_spec::text FROM experiment WHERE id = :id")
                     .param("id", job.experimentId()).query(String.class).single();
             ExperimentSpec spec = json.readValue(resolved, ExperimentSpec.class).withDefaults();
-            JobInputs inputs = job.parentTicketId() == null ? null : ticketInputs(job.parentTicketId());
+            JobInputs inputs = job.parentTicketId() != null ? ticketInputs(job.parentTicketId())
+                    : queue.sourceMask(job.id()).map(this::maskInputs).orElse(null);
             DatasetRef dataset = datasets.refForJob(job.experimentId(), spec.dataset(), job.id());
             EvaluateParams evaluate = JobQueue.KIND_EVALUATE.equals(job.kind())
                     ? json.readValue(job.paramsJson(), EvaluateParams.class) : null;
@@ -137,6 +138,17 @@ public class WorkerService {
                     queue.latestCheckpoint(job.id()).orElse(null), dataset, evaluate, calibrate,
                     extra.isEmpty() ? null : extra, reference);
         }));
+    }
+
+    /**
+     * An uploaded mask's files as a transfer job's inputs: the mask, and the weights uploaded with
+     * it as the rewind point (null without any: the worker initialises by the spec); no ticket, no trained weights.
+     */
+    private JobInputs maskInputs(UUID maskId) {
+        return jdbc.sql("SELECT mask_sha256, weights_sha256 FROM uploaded_mask WHERE id = :id")
+                .param("id", maskId)
+                .query((rs, n) -> new JobInputs(null, rs.getString("mask_sha256"), null, rs.getString("weights_sha256")))
+                .single();
     }
 
     /** A ticket's files as a job's inputs (null when the ticket is gone). */

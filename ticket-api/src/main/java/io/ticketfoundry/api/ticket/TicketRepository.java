@@ -15,12 +15,24 @@ public class TicketRepository {
 
     /**
      * One {@code ticket} row plus the team that owns its experiment; {@code step} is a snapshot's
-     * training step (null for other kinds).
+     * training step (null for other kinds); {@code sourceMaskId} the uploaded mask a transfer retrained
+     * (copied from its job when inserted).
      */
     public record TicketRow(UUID id, UUID experimentId, UUID teamId, long seed, int level, UUID parentTicketId,
             UUID jobId, String maskSha256, String rewindSha256, String trainedSha256, long prunableWeights,
             long remainingPrunable, long totalParameters, long remainingTotal, String layersJson,
-            String provenanceJson, java.time.Instant createdAt, String kind, String calibrationJson, Long step) {
+            String provenanceJson, java.time.Instant createdAt, String kind, String calibrationJson, Long step,
+            UUID sourceMaskId) {
+
+        /** A row without an uploaded source mask. */
+        public TicketRow(UUID id, UUID experimentId, UUID teamId, long seed, int level, UUID parentTicketId,
+                UUID jobId, String maskSha256, String rewindSha256, String trainedSha256, long prunableWeights,
+                long remainingPrunable, long totalParameters, long remainingTotal, String layersJson,
+                String provenanceJson, java.time.Instant createdAt, String kind, String calibrationJson, Long step) {
+            this(id, experimentId, teamId, seed, level, parentTicketId, jobId, maskSha256, rewindSha256, trainedSha256,
+                    prunableWeights, remainingPrunable, totalParameters, remainingTotal, layersJson, provenanceJson,
+                    createdAt, kind, calibrationJson, step, null);
+        }
 
         /** A row of any kind but snapshot. */
         public TicketRow(UUID id, UUID experimentId, UUID teamId, long seed, int level, UUID parentTicketId,
@@ -52,10 +64,11 @@ public class TicketRepository {
         jdbc.sql("""
                 INSERT INTO ticket (id, experiment_id, seed, level, parent_ticket_id, job_id, mask_sha256,
                                     rewind_sha256, trained_sha256, prunable_weights, remaining_prunable,
-                                    total_parameters, remaining_total, layers, provenance, kind, calibration, step)
+                                    total_parameters, remaining_total, layers, provenance, kind, calibration, step,
+                                    source_mask_id)
                 VALUES (:id, :experiment, :seed, :level, :parent, :job, :mask, :rewind, :trained, :prunable,
                         :remainingPrunable, :total, :remainingTotal, CAST(:layers AS jsonb), CAST(:provenance AS jsonb), :kind,
-                        CAST(:calibration AS jsonb), :step)""")
+                        CAST(:calibration AS jsonb), :step, (SELECT source_mask_id FROM job WHERE id = :job))""")
                 .param("id", t.id())
                 .param("experiment", t.experimentId())
                 .param("seed", t.seed())
@@ -148,6 +161,7 @@ public class TicketRepository {
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getString("kind"),
                 rs.getString("calibration_json"),
-                rs.getObject("step", Long.class));
+                rs.getObject("step", Long.class),
+                rs.getObject("source_mask_id", UUID.class));
     }
 }

@@ -268,7 +268,8 @@ public class TicketService {
                 row.parentTicketId(), sparsity(row), WeightCount.of(row.prunableWeights(), row.remainingPrunable()),
                 WeightCount.of(row.totalParameters(), row.remainingTotal()), layerViews, metrics,
                 json.readValue(row.provenanceJson(), STRING_MAP), files, row.createdAt(), row.kind(),
-                row.calibrationJson() == null ? null : json.readValue(row.calibrationJson(), OBJECT_MAP), row.step());
+                row.calibrationJson() == null ? null : json.readValue(row.calibrationJson(), OBJECT_MAP), row.step(),
+                row.sourceMaskId());
     }
 
     public TicketList list(UUID experimentId, Long seed, Caller caller) {
@@ -290,7 +291,7 @@ public class TicketService {
         Map<UUID, List<MetricRow>> metrics = metricsByTicket(rows);
         List<LineageNode> nodes = rows.stream().map(row -> new LineageNode(row.id(), row.level(), row.seed(),
                 sparsity(row), row.parentTicketId(), headline(row, metrics.get(row.id()), "accuracy"),
-                headline(row, metrics.get(row.id()), "ece"), row.kind(), row.step())).toList();
+                headline(row, metrics.get(row.id()), "ece"), row.kind(), row.step(), row.sourceMaskId())).toList();
         // an IMP ticket's parent is the level it was pruned from; a control's is the ticket it controls for;
         // a sparse-training snapshot's child is the same run's mask at a later step
         Map<UUID, String> kinds = rows.stream().collect(Collectors.toMap(TicketRow::id, TicketRow::kind));

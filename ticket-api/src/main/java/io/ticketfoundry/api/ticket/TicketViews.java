@@ -39,11 +39,12 @@ public final class TicketViews {
      * and held-out NLL before and after. A sparse-training run's ticket is of kind imp at level 0;
      * the masks it kept during training are tickets of kind snapshot with their training {@code step}
      * (null for every other kind), each the parent of the next and the last the parent of the run's ticket.
+     * A transfer of an uploaded mask has no parent ticket; {@code sourceMaskId} names the mask (null otherwise).
      */
     public record Ticket(UUID id, UUID experimentId, UUID jobId, long seed, int level, UUID parentTicketId,
             double sparsity, WeightCount prunable, WeightCount allParameters, Map<String, WeightCount> layers,
             List<MetricView> metrics, Map<String, String> provenance, TicketArtifacts artifacts, Instant createdAt,
-            String kind, Map<String, Object> calibration, Long step) {
+            String kind, Map<String, Object> calibration, Long step, UUID sourceMaskId) {
     }
 
     /** A ticket in a listing; the metrics are the test-split values when reported; {@code step} as in {@link Ticket}. */
@@ -56,7 +57,7 @@ public final class TicketViews {
     }
 
     public record LineageNode(UUID id, int level, long seed, double sparsity, UUID parentTicketId,
-            Double accuracy, Double ece, String kind, Long step) {
+            Double accuracy, Double ece, String kind, Long step, UUID sourceMaskId) {
     }
 
     /**

@@ -43,6 +43,25 @@ public class TransferController {
         return ResponseEntity.status(HttpStatus.OK).body(answer);
     }
 
+    @PostMapping("/api/v1/masks/{id}/transfers")
+    @Operation(summary = "Retrain an uploaded mask on a dataset (its own or another)",
+            description = "Body: {\"dataset\": id (required), \"preset\" and \"spec\": the training settings as for any "
+                    + "experiment (the model is the mask's; no pruning, sparse training or controls), \"seeds\" "
+                    + "(default [0]), \"randomTickets\": true for a random ticket of the same per-layer densities beside "
+                    + "each, \"name\"}. Each seed trains one ticket (kind transfer, level 0, sourceMaskId = the mask) from "
+                    + "the weights uploaded with the mask or, without any, from the spec's initializer under the seed; "
+                    + "the output layer is re-initialised and dense when the dataset's class count differs from the "
+                    + "mask's. Creates a transfer experiment (201) or finds the same one (200).")
+    public ResponseEntity<ExperimentView> transferMask(@PathVariable UUID id,
+            @RequestBody(required = false) JsonNode body) {
+        var made = transfers.transferMask(id, body, Caller.current());
+        if (made.created()) {
+            return ResponseEntity.created(URI.create("/api/v1/experiments/" + made.experiment().id()))
+                    .body(made.experiment());
+        }
+        return ResponseEntity.ok(made.experiment());
+    }
+
     /** The transfer experiment and, when asked with {@code targetTickets}, the experiment finding tickets on the target. */
     public record TransferView(ExperimentView experiment, ExperimentView targetExperiment) {
     }

@@ -3,6 +3,7 @@ package io.ticketfoundry.api.transfer;
 import io.ticketfoundry.api.dataset.DatasetService;
 import io.ticketfoundry.api.experiment.ExperimentService;
 import io.ticketfoundry.api.experiment.SpecValidator;
+import io.ticketfoundry.api.mask.MaskService;
 import io.ticketfoundry.api.preset.Presets;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
@@ -49,12 +50,93 @@ public class TransferService {
     private final JsonMapper json;
     private final ExperimentService experiments;
     private final DatasetService datasets;
+    private final MaskService masks;
 
-    TransferService(JdbcClient jdbc, JsonMapper json, ExperimentService experiments, DatasetService datasets) {
+    TransferService(JdbcClient jdbc, JsonMapper json, ExperimentService experiments, DatasetService datasets,
+            MaskService masks) {
         this.jdbc = jdbc;
         this.json = json;
         this.experiments = experiments;
         this.datasets = datasets;
+        this.masks = masks;
+    }
+
+    private static final Set<String> MASK_FIELDS = Set.of("dataset", "preset", "spec", "seeds", "randomTickets", "name");
+
+    /**
+     * Retrains an uploaded mask on {@code dataset}: a transfer experiment in the caller's team whose
+     * spec is the request's ({@code preset} and {@code spec} as for any experiment, training and
+     * initializer included) with the mask's model, no pruning and a {@code transfer} section naming
+     * the mask; one ticket per seed (level 0), and with {@code randomTickets} a random one of the same
+     * per-layer densities beside each. The same request again finds the same experiment.
+     */
+    @Transactional
+    public ExperimentService.Submission transferMask(UUID maskId, JsonNode body, Caller caller) {
+        MaskService.MaskSource mask = masks.readable(maskId, caller);
+        caller.requireWriter();
+        if (body == null || !body.isObject()) {
+            throw ApiException.invalid("body", "must be an object with at least the target dataset");
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        for (String field : body.propertyNames()) {
+            if (!MASK_FIELDS.contains(field)) {
+                problems.add(new FieldProblem(field, "is not a known field"));
+            }
+        }
+        JsonNode dataset = body.get("dataset");
+        if (dataset == null || !dataset.isString() || dataset.stringValue().isBlank()) {
+            problems.add(new FieldProblem("dataset", "is required: the id of the dataset to retrain on"));
+        }
+        boolean randomTickets = flag(body, "randomTickets", problems);
+        String name = body.has("name") ? ExperimentService.readName(body.get("name"), "name", problems) : null;
+        List<Long> seeds = ExperimentService.readSeeds(body.get("seeds"), problems);
+        JsonNode given = ExperimentService.withPreset(body.get("preset"), body.get("spec"), "preset", problems);
+        if (given != null && !given.isNull() && !given.isObject()) {
+            problems.add(new FieldProblem("spec", "must be an object"));
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+        ObjectNode spec = given == null || given.isNull() ? JsonNodeFactory.instance.objectNode()
+                : ((ObjectNode) given).deepCopy();
+        JsonNode model = spec.get("model");
+        if (model != null && !model.isNull() && !(model.isString() && model.stringValue().equals(mask.model()))) {
+            problems.add(new FieldProblem("spec.model", "must be left out or be " + mask.model() + ", the mask's model"));
+        }
+        JsonNode specDataset = spec.get("dataset");
+        if (specDataset != null && !specDataset.isNull() && !specDataset.equals(dataset)) {
+            problems.add(new FieldProblem("spec.dataset", "must be left out: the dataset is the request's"));
+        }
+        for (String section : List.of("transfer", "sparseTraining", "controls")) {
+            if (spec.has(section) && !spec.get(section).isNull()) {
+                problems.add(new FieldProblem("spec." + section, "cannot be part of a mask's transfer"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+        spec.put("model", mask.model());
+        spec.set("dataset", dataset);
+        ObjectNode pruning = JsonNodeFactory.instance.objectNode();
+        pruning.put("levels", 0);
+        pruning.putNull("targetSparsity");
+        pruning.putNull("strategy");
+        ObjectNode overrides = JsonNodeFactory.instance.objectNode();
+        overrides.set("pruning", pruning);
+        ObjectNode transfer = overrides.putObject("transfer");
+        transfer.putArray("sourceTickets");
+        transfer.put("randomTickets", randomTickets);
+        transfer.put("sourceMask", mask.id().toString());
+        JsonNode merged = Presets.merge(spec, overrides);
+        SpecValidator.Result valid = SpecValidator.read(merged, "spec", id -> datasets.lookup(caller.teamId(), id));
+        for (FieldProblem problem : valid.problems()) {
+            problems.add(problem.field().equals("spec.dataset") ? new FieldProblem("dataset", problem.message()) : problem);
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.invalid(problems);
+        }
+        String title = name != null ? name : "mask " + mask.name() + " on " + dataset.stringValue();
+        return experiments.store(caller, shortened(title), merged, valid.spec(), seeds);
     }
 
     @Transactional

@@ -98,6 +98,27 @@ public final class QueueFixtures {
         return send(authorized(request, token), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POSTs multipart/form-data: the text fields, then the files (each sent with its part name as file name). */
+    public HttpResponse<String> postMultipart(String token, String path, java.util.Map<String, String> fields,
+            java.util.Map<String, byte[]> files) {
+        String boundary = "----tf" + UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                + name + "\"\r\n\r\n" + value + "\r\n").getBytes(utf8)));
+        files.forEach((name, bytes) -> {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\""
+                    + name + ".bin\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(utf8));
+            body.writeBytes(bytes);
+            body.writeBytes("\r\n".getBytes(utf8));
+        });
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(utf8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        return send(authorized(request, token), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> put(String token, String path, long fencingToken, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/octet-stream")

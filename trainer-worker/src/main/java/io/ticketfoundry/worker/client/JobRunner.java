@@ -296,13 +296,20 @@ public class JobRunner {
         }
         Path inputDir = Files.createDirectories(jobDir.resolve("in"));
         Path mask = inputDir.resolve("parent-mask.safetensors");
-        Path weights = inputDir.resolve("parent-trained.safetensors");
-        Path rewind = inputDir.resolve("rewind.safetensors");
         client.download(lease.jobId(), lease.fencingToken(), inputs.parentMaskSha256(), mask);
-        client.download(lease.jobId(), lease.fencingToken(), inputs.parentWeightsSha256(), weights);
-        client.download(lease.jobId(), lease.fencingToken(), inputs.rewindSha256(), rewind);
+        // an uploaded mask comes without trained weights, and without a rewind point unless weights were uploaded
+        Path weights = downloadIfGiven(lease, inputs.parentWeightsSha256(), inputDir.resolve("parent-trained.safetensors"));
+        Path rewind = downloadIfGiven(lease, inputs.rewindSha256(), inputDir.resolve("rewind.safetensors"));
         return new LevelTask(lease.spec(), lease.seed(), lease.level(), mask, weights, rewind, outputDir,
                 transfer ? lease.kind() : Lease.KIND_CONTROL.equals(lease.kind()) ? lease.control() : null);
+    }
+
+    private Path downloadIfGiven(Lease lease, String sha256, Path target) throws IOException, InterruptedException {
+        if (sha256 == null) {
+            return null;
+        }
+        client.download(lease.jobId(), lease.fencingToken(), sha256, target);
+        return target;
     }
 
     private void complete(Lease lease, LevelOutcome outcome) throws IOException, InterruptedException {

@@ -160,8 +160,11 @@ public final class LevelRunner {
                 // the source ticket was found on another dataset: its files are on the source's class count
                 ModelDefinition source = models.get(spec.model(), sourceClasses(task.parentMask(), model));
                 phases.enter("prune");
-                TransferStart moved = TransferStart.of(CheckpointFiles.readMask(task.parentMask(), source),
-                        CheckpointFiles.readWeights(task.rewindPoint(), source), model, spec.initializer(), task.seed());
+                // a mask uploaded without weights starts where a dense run of this spec and seed would
+                Weights sourceStart = task.rewindPoint() != null ? CheckpointFiles.readWeights(task.rewindPoint(), source)
+                        : Initializers.create(spec.initializer(), source, task.seed());
+                TransferStart moved = TransferStart.of(CheckpointFiles.readMask(task.parentMask(), source), sourceStart,
+                        model, spec.initializer(), task.seed());
                 if (LevelTask.TRANSFER_RANDOM.equals(task.control())) {
                     moved = moved.randomBaseline(task.seed(), level);
                 }
@@ -288,7 +291,10 @@ public final class LevelRunner {
             long pruned = mask.total() - mask.remaining();
             phases.enter("done");
             if (task.transfer()) {
-                provenance.put("transferFrom", "source mask and rewind weights, retrained from step 0 on " + spec.dataset());
+                provenance.put("transferFrom", task.rewindPoint() != null
+                        ? "source mask and rewind weights, retrained from step 0 on " + spec.dataset()
+                        : "source mask with weights initialised by the spec's initializer (seed " + task.seed()
+                                + "), trained from step 0 on " + spec.dataset());
                 provenance.put("outputLayer", outputReinitialized
                         ? "re-initialised (the class counts differ) and dense" : "the source's mask and weights");
             }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * <p>A control job ({@code control} not null, level ≥ 1) trains a control of the IMP ticket of
  * the same level: {@code parentMask} is that ticket's mask, {@code rewindPoint} its rewind point.
  * <p>A transfer ({@code control} {@value #TRANSFER} or {@value #TRANSFER_RANDOM}, any level) retrains
- * a source ticket of another dataset: {@code parentMask} and {@code rewindPoint} are the source's.
+ * a source ticket of another dataset: {@code parentMask} and {@code rewindPoint} are the source's. A
+ * mask uploaded without weights has no {@code rewindPoint}: the start is the spec's initialisation under the seed.
  * <p>{@code resumeCheckpoint}, when set, is an epoch checkpoint of an earlier attempt at this level.
  */
 public record LevelTask(
@@ -50,7 +51,11 @@ public record LevelTask(
         if (level < 0) {
             throw new IllegalArgumentException("level must be >= 0, is " + level);
         }
-        if ((level > 0 || isTransfer(control)) && (parentMask == null || parentWeights == null || rewindPoint == null)) {
+        if (isTransfer(control)) {
+            if (parentMask == null) {
+                throw new IllegalArgumentException("a transfer needs the source's mask");
+            }
+        } else if (level > 0 && (parentMask == null || parentWeights == null || rewindPoint == null)) {
             throw new IllegalArgumentException("level " + level + " needs parentMask, parentWeights and rewindPoint");
         }
         if (control != null && level == 0 && !isTransfer(control)) {
