@@ -6,6 +6,7 @@ import io.ticketfoundry.api.plot.ChartImages;
 import io.ticketfoundry.api.plot.ImageFormat;
 import io.ticketfoundry.api.plot.ImageSize;
 import io.ticketfoundry.api.plot.MetricCurvesChart;
+import io.ticketfoundry.api.sharing.ExperimentAccess;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
 import java.util.ArrayList;
@@ -26,7 +27,10 @@ public class ComparisonService {
     private final ComparedExperiments experiments;
     private final MetricSelection selection;
 
-    public ComparisonService(ComparedExperiments experiments, MetricSelection selection) {
+    private final ExperimentAccess access;
+
+    public ComparisonService(ComparedExperiments experiments, MetricSelection selection, ExperimentAccess access) {
+        this.access = access;
         this.experiments = experiments;
         this.selection = selection;
     }
@@ -40,7 +44,7 @@ public class ComparisonService {
             if (experiment == null) {
                 throw ApiException.notFound("experiment " + id);
             }
-            caller.requireReadable(experiment.teamId(), "experiment " + id);
+            access.requireReadable(id, caller, "experiment " + id);
             ordered.add(experiment);
         }
         List<MetricSelection.TicketValue> rows = selection.forExperiments(query.experiments(), query.ticketKind(),

@@ -1,8 +1,10 @@
 package io.ticketfoundry.api.evaluation;
 
+import io.ticketfoundry.api.sharing.ExperimentAccess;
 import io.ticketfoundry.api.dataset.DatasetService;
 import io.ticketfoundry.api.experiment.SpecValidator;
 import io.ticketfoundry.api.job.JobQueue;
+import io.ticketfoundry.api.job.QueueQuota;
 import io.ticketfoundry.api.job.JobService;
 import io.ticketfoundry.api.job.JobViews;
 import io.ticketfoundry.api.team.Caller;
@@ -54,8 +56,13 @@ public class TicketJobService {
     private final DataSelectionRules rules;
     private final RobustnessRules robustness;
 
+    private final ExperimentAccess access;
+    private final QueueQuota quota;
+
     TicketJobService(JdbcClient jdbc, JsonMapper json, JobQueue queue, JobService jobs, DatasetService datasets,
-            DataSelectionRules rules, RobustnessRules robustness) {
+            DataSelectionRules rules, RobustnessRules robustness, ExperimentAccess access, QueueQuota quota) {
+        this.quota = quota;
+        this.access = access;
         this.robustness = robustness;
         this.jdbc = jdbc;
         this.json = json;
@@ -156,11 +163,8 @@ public class TicketJobService {
 
     private BatchSubmitted forEachTicket(UUID experimentId, Caller caller,
             java.util.function.Function<UUID, Submitted> submit) {
-        UUID team = jdbc.sql("SELECT team_id FROM experiment WHERE id = :id").param("id", experimentId)
-                .query(UUID.class).optional()
-                .orElseThrow(() -> ApiException.notFound("experiment " + experimentId));
-        caller.requireReadable(team, "experiment " + experimentId);
-        caller.requireWriter();
+        // jobs run in the experiment's own team: readers of a share get a 403
+        access.requireWritable(experimentId, caller, "experiment " + experimentId);
         List<UUID> tickets = jdbc.sql("""
                 SELECT id FROM ticket WHERE experiment_id = :id AND kind = 'imp' ORDER BY seed, level""")
                 .param("id", experimentId).query(UUID.class).list();
@@ -182,6 +186,7 @@ public class TicketJobService {
         String requestHash = Digests.sha256Hex(kind + "\n" + paramsJson);
         JobQueue.Enqueued enqueued = queue.enqueueTicketJob(ticket.experimentId(), ticket.seed(), ticket.level(),
                 ticket.id(), kind, paramsJson, requestHash, ticket.pool());
+        quota.requireRoom(ticket.teamId());
         return new Submitted(jobs.get(enqueued.jobId(), caller), enqueued.created());
     }
 
@@ -202,8 +207,7 @@ public class TicketJobService {
                         rs.getString("pool"), json.readValue(rs.getString("spec"), ExperimentSpec.class).withDefaults()))
                 .optional()
                 .orElseThrow(() -> ApiException.notFound("ticket " + ticketId));
-        caller.requireReadable(ticket.teamId(), "ticket " + ticketId);
-        caller.requireWriter();
+        access.requireWritable(ticket.experimentId(), caller, "ticket " + ticketId);
         return ticket;
     }
 

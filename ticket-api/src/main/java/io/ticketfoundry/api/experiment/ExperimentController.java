@@ -45,15 +45,20 @@ public class ExperimentController {
     }
 
     @GetMapping
-    @Operation(summary = "List the team's experiments", description = "Newest first, paged; filters are optional.")
+    @Operation(summary = "List the experiments you may read",
+            description = "Newest first, paged; filters are optional. `scope`: all (default: your teams', those shared "
+                    + "with your teams and public ones), own (your teams'), shared (shared with your teams or public, not "
+                    + "your teams'); `team`: one owning team's id.")
     public ExperimentPage list(
             @Parameter(description = "page number, from 0") @RequestParam(required = false) Integer page,
             @Parameter(description = "page size, 1 to 200 (default 20)") @RequestParam(required = false) Integer size,
             @Parameter(description = "substring of the name, any case") @RequestParam(required = false) String name,
             @RequestParam(required = false) String model,
             @RequestParam(required = false) String dataset,
-            @RequestParam(required = false) String specHash) {
-        return experiments.list(Caller.current(), page, size, name, model, dataset, specHash);
+            @RequestParam(required = false) String specHash,
+            @Parameter(description = "all, own or shared") @RequestParam(required = false) String scope,
+            @Parameter(description = "the owning team's id") @RequestParam(required = false) java.util.UUID team) {
+        return experiments.list(Caller.current(), page, size, name, model, dataset, specHash, scope, team);
     }
 
     @GetMapping("/defaults")

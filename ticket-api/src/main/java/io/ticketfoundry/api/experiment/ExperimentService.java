@@ -1,8 +1,11 @@
 package io.ticketfoundry.api.experiment;
 
+import io.ticketfoundry.api.audit.AuditLog;
 import io.ticketfoundry.api.dataset.DatasetService;
 import io.ticketfoundry.api.job.JobQueue;
+import io.ticketfoundry.api.job.QueueQuota;
 import io.ticketfoundry.api.preset.Presets;
+import io.ticketfoundry.api.sharing.ExperimentAccess;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.api.web.FieldProblem;
@@ -44,9 +47,16 @@ public class ExperimentService {
     private final JobQueue jobs;
     private final JsonMapper json;
     private final DatasetService datasets;
+    private final ExperimentAccess access;
+    private final AuditLog audit;
+    private final QueueQuota quota;
 
-    public ExperimentService(JdbcClient jdbc, JobQueue jobs, JsonMapper json, DatasetService datasets) {
+    public ExperimentService(JdbcClient jdbc, JobQueue jobs, JsonMapper json, DatasetService datasets,
+            ExperimentAccess access, AuditLog audit, QueueQuota quota) {
+        this.quota = quota;
         this.datasets = datasets;
+        this.access = access;
+        this.audit = audit;
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.json = json;
@@ -154,6 +164,11 @@ public class ExperimentService {
                 jobs.enqueueImpLevel(experimentId, seed, 0, null);
             }
         }
+        quota.requireRoom(caller.teamId());
+        if (inserted.isPresent()) {
+            audit.record(caller, caller.teamId(), "experiment.submitted", "experiment", experimentId,
+                    Map.of("name", name, "specHash", hash, "seeds", seeds));
+        }
         return new Submission(inserted.isPresent(), find(experimentId).orElseThrow());
     }
 
@@ -226,15 +241,21 @@ public class ExperimentService {
         }
     }
 
-    /** One experiment of the caller's team; anything else (another team's, none) is a 404. */
+    /** One experiment the caller may read (ExperimentAccess); anything else is a 404. */
     public ExperimentView get(Caller caller, UUID id) {
-        ExperimentView view = find(id).orElseThrow(() -> ApiException.notFound("experiment " + id));
-        caller.requireReadable(view.teamId(), "experiment " + id);
-        return view;
+        access.requireReadable(id, caller, "experiment " + id);
+        return find(id).orElseThrow(() -> ApiException.notFound("experiment " + id));
     }
 
     /** Filters are optional: name (substring, any case), model, dataset, specHash. Newest first. */
-    public ExperimentPage list(Caller caller, Integer page, Integer size, String name, String model, String dataset, String specHash) {
+    public ExperimentPage list(Caller caller, Integer page, Integer size, String name, String model, String dataset,
+            String specHash) {
+        return list(caller, page, size, name, model, dataset, specHash, null, null);
+    }
+
+    /** As above, within {@code scope} (all, own, shared; default all) and, when given, one owning team. */
+    public ExperimentPage list(Caller caller, Integer page, Integer size, String name, String model, String dataset,
+            String specHash, String scope, UUID team) {
         if (!caller.isUser()) {
             throw ApiException.forbidden("experiments belong to teams: use a team token");
         }
@@ -250,9 +271,20 @@ public class ExperimentService {
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
-        StringBuilder where = new StringBuilder("WHERE e.team_id = :team");
-        Map<String, Object> params = new HashMap<>();
-        params.put("team", caller.teamId());
+        if (scope != null && !List.of("all", "own", "shared").contains(scope)) {
+            throw ApiException.invalid("scope", "must be all, own or shared");
+        }
+        StringBuilder where = new StringBuilder("WHERE " + ExperimentAccess.readable("e"));
+        Map<String, Object> params = new HashMap<>(ExperimentAccess.parameters(caller));
+        if ("own".equals(scope)) {
+            where.append(" AND e.team_id IN (:readerTeams)");
+        } else if ("shared".equals(scope)) {
+            where.append(" AND e.team_id NOT IN (:readerTeams)");
+        }
+        if (team != null) {
+            where.append(" AND e.team_id = :team");
+            params.put("team", team);
+        }
         if (name != null && !name.isEmpty()) {
             where.append(" AND e.name ILIKE :name ESCAPE '\\'");
             params.put("name", "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");

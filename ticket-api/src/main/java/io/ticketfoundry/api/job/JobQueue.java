@@ -254,11 +254,16 @@ public class JobQueue {
     }
 
     /**
-     * Leases the oldest available job of {@code pool} in one statement ({@code FOR UPDATE SKIP
-     * LOCKED}, so concurrent lessees never take the same job), after requeueing expired leases.
+     * Leases a job of {@code pool} after requeueing expired leases: fair share across teams first
+     * (the team with the fewest running jobs per unit of {@code share_weight}, skipping teams at
+     * their {@code max_running_jobs}), then the oldest available job of that team. Leases of one pool
+     * are serialised by an advisory lock (held to the end of the caller's transaction) so the counts
+     * hold; {@code FOR UPDATE SKIP LOCKED} keeps any other path from taking the same job.
      */
     public Optional<LeasedJob> lease(String pool, String workerId, UUID tokenId) {
         sweepExpired();
+        // leases of a pool one at a time, so the running counts the fair share and the quotas read are exact
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('lease:' || :pool))").param("pool", pool).query(Object.class).list();
         Optional<LeasedJob> leased = jdbc.sql("""
                 UPDATE job SET status = 'leased',
                                attempts = attempts + 1,
@@ -268,11 +273,17 @@ public class JobQueue {
                                lease_expires_at = now() + :leaseMillis * interval '1 millisecond',
                                progress = NULL,
                                updated_at = now()
-                WHERE id IN (SELECT id FROM job
-                             WHERE status = 'queued' AND pool = :pool AND available_at <= now()
-                             ORDER BY available_at, created_at
+                WHERE id IN (SELECT j.id FROM job j
+                             JOIN experiment e ON e.id = j.experiment_id
+                             JOIN team t ON t.id = e.team_id
+                             LEFT JOIN (SELECT le.team_id, count(*) AS running
+                                        FROM job lj JOIN experiment le ON le.id = lj.experiment_id
+                                        WHERE lj.status = 'leased' GROUP BY le.team_id) r ON r.team_id = e.team_id
+                             WHERE j.status = 'queued' AND j.pool = :pool AND j.available_at <= now()
+                               AND (t.max_running_jobs IS NULL OR coalesce(r.running, 0) < t.max_running_jobs)
+                             ORDER BY coalesce(r.running, 0)::float8 / t.share_weight, j.available_at, j.created_at
                              LIMIT 1
-                             FOR UPDATE SKIP LOCKED)
+                             FOR UPDATE OF j SKIP LOCKED)
                 RETURNING id, experiment_id, kind, seed, level, parent_ticket_id, attempts, fencing_token, lease_expires_at,
                           control, params::text AS params""")
                 .param("worker", workerId)

@@ -1,5 +1,6 @@
 package io.ticketfoundry.api.job;
 
+import io.ticketfoundry.api.sharing.ExperimentAccess;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.common.protocol.JobCheckpoint;
@@ -39,7 +40,14 @@ public class JobService {
     private final JobQueue queue;
     private final JsonMapper json;
 
-    public JobService(JdbcClient jdbc, JobQueue queue, JsonMapper json) {
+    private final ExperimentAccess access;
+
+    private final io.ticketfoundry.api.audit.AuditLog audit;
+
+    public JobService(JdbcClient jdbc, JobQueue queue, JsonMapper json, ExperimentAccess access,
+            io.ticketfoundry.api.audit.AuditLog audit) {
+        this.audit = audit;
+        this.access = access;
         this.jdbc = jdbc;
         this.queue = queue;
         this.json = json;
@@ -58,18 +66,20 @@ public class JobService {
         if (size < 1 || size > MAX_PAGE_SIZE) {
             throw ApiException.invalid("size", "must be between 1 and " + MAX_PAGE_SIZE);
         }
-        String where = """
-                WHERE e.team_id = :team
+        // the jobs of the caller's teams, or of one experiment the caller may read (shared ones included)
+        String where = "WHERE " + (experimentId == null ? "e.team_id IN (:readerTeams)" : ExperimentAccess.readable("e"))
+                + """
+
                   AND (CAST(:experiment AS uuid) IS NULL OR j.experiment_id = :experiment)
                   AND (CAST(:status AS text) IS NULL OR j.status = :status)
                 """;
         long total = jdbc.sql("SELECT count(*) FROM job j JOIN experiment e ON e.id = j.experiment_id " + where)
-                .param("team", caller.teamId())
+                .params(ExperimentAccess.parameters(caller))
                 .param("experiment", experimentId)
                 .param("status", status)
                 .query(Long.class).single();
         List<JobViews.Job> items = jdbc.sql(SELECT + where + " ORDER BY j.created_at DESC, j.id LIMIT :limit OFFSET :offset")
-                .param("team", caller.teamId())
+                .params(ExperimentAccess.parameters(caller))
                 .param("experiment", experimentId)
                 .param("status", status)
                 .param("limit", size)
@@ -86,9 +96,10 @@ public class JobService {
     /** Queued → cancelled at once; leased → cancel requested (the worker stops after its next heartbeat); ended → 409. */
     @Transactional
     public JobViews.Job cancel(UUID id, Caller caller) {
-        readable(id, caller);
-        caller.requireWriter();
+        UUID team = readable(id, caller).teamId();
+        caller.requireWriter(team);
         queue.cancel(id);
+        audit.record(caller, team, "job.cancelled", "job", id, java.util.Map.of());
         return readable(id, caller).job();
     }
 
@@ -100,8 +111,10 @@ public class JobService {
      */
     @Transactional
     public JobViews.Job retry(UUID id, Caller caller) {
-        JobViews.Job job = readable(id, caller).job();
-        caller.requireWriter();
+        Owned owned = readable(id, caller);
+        caller.requireWriter(owned.teamId());
+        audit.record(caller, owned.teamId(), "job.retried", "job", id, java.util.Map.of());
+        JobViews.Job job = owned.job();
         if (!job.status().equals("failed") && !job.status().equals("cancelled")) {
             throw ApiException.conflict("job " + id + " is " + job.status() + "; only failed or cancelled jobs can be retried");
         }
@@ -152,7 +165,7 @@ public class JobService {
                 .query((rs, n) -> new Owned(job(rs, n), rs.getObject("team_id", UUID.class)))
                 .optional()
                 .orElseThrow(() -> ApiException.notFound("job " + id));
-        caller.requireReadable(owned.teamId(), "job " + id);
+        access.requireReadable(owned.job().experimentId(), caller, "job " + id);
         return owned;
     }
 

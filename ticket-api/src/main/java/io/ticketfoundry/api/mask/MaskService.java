@@ -1,6 +1,7 @@
 package io.ticketfoundry.api.mask;
 
 import io.ticketfoundry.api.artifact.ArtifactService;
+import io.ticketfoundry.api.audit.AuditLog;
 import io.ticketfoundry.api.artifact.ArtifactStore;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.ticket.TicketViews.ArtifactLink;
@@ -58,7 +59,11 @@ public class MaskService {
     private final ArtifactService artifacts;
     private final TransactionTemplate transaction;
 
-    MaskService(JdbcClient jdbc, JsonMapper json, ArtifactService artifacts, TransactionTemplate transaction) {
+    private final AuditLog audit;
+
+    MaskService(JdbcClient jdbc, JsonMapper json, ArtifactService artifacts, TransactionTemplate transaction,
+            AuditLog audit) {
+        this.audit = audit;
         this.jdbc = jdbc;
         this.json = json;
         this.artifacts = artifacts;
@@ -131,6 +136,10 @@ public class MaskService {
                 .param("team", caller.teamId()).param("model", valid.model()).param("classes", valid.numClasses())
                 .param("mask", mask.sha256()).param("weights", start == null ? null : start.sha256())
                 .query(UUID.class).single());
+        if (inserted.isPresent()) {
+            audit.record(caller, caller.teamId(), "mask.uploaded", "mask", found,
+                    Map.of("name", cleanName, "model", valid.model(), "sha256", mask.sha256()));
+        }
         return new Registration(inserted.isPresent(), view(found).orElseThrow());
     }
 

@@ -8,6 +8,7 @@ import io.ticketfoundry.api.plot.ImageFormat;
 import io.ticketfoundry.api.plot.ImageSize;
 import io.ticketfoundry.api.plot.ReliabilityChart;
 import io.ticketfoundry.api.plot.ReliabilityDiagram;
+import io.ticketfoundry.api.sharing.ExperimentAccess;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
 import java.util.ArrayList;
@@ -27,7 +28,10 @@ public class ReliabilityService {
     private final MetricSelection selection;
     private final JsonMapper json;
 
-    public ReliabilityService(MetricSelection selection, JsonMapper json) {
+    private final ExperimentAccess access;
+
+    public ReliabilityService(MetricSelection selection, JsonMapper json, ExperimentAccess access) {
+        this.access = access;
         this.selection = selection;
         this.json = json;
     }
@@ -41,7 +45,7 @@ public class ReliabilityService {
         String split = scope.split();
         TicketMetric ticket = selection.forTicket(ticketId, ECE, scope.dataset(), split)
                 .orElseThrow(() -> ApiException.notFound("ticket " + ticketId));
-        caller.requireReadable(ticket.teamId(), "ticket " + ticketId);
+        access.requireTicketReadable(ticketId, caller);
         if (ticket.metric() == null) {
             throw new ApiException(HttpStatus.NOT_FOUND, "Not Found", "ticket " + ticketId + " has no ece metric on dataset "
                     + ticket.dataset() + ", split " + split);

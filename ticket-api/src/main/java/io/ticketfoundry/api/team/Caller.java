@@ -1,15 +1,30 @@
 package io.ticketfoundry.api.team;
 
 import io.ticketfoundry.api.web.ApiException;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
- * Who is calling, resolved from the bearer token. A user token belongs to one team with one role;
- * a worker token belongs to a worker pool; the platform admin manages teams and worker tokens.
+ * Who is calling, resolved from the bearer token. A user token is a person's: the person belongs to
+ * teams ({@code memberships}, with a role in each, read at every request so a change takes effect at
+ * once) and acts in one of them ({@code teamId}, with {@code role}): the token's own team, or the one
+ * the request names in {@code X-Team}. A worker token belongs to a worker pool; the platform admin
+ * manages teams and worker tokens.
  */
-public record Caller(UUID tokenId, TokenKind kind, UUID teamId, TeamRole role, String workerPool) {
+public record Caller(UUID tokenId, TokenKind kind, UUID personId, String name, UUID teamId, TeamRole role,
+        Map<UUID, TeamRole> memberships, String workerPool) {
+
+    public Caller {
+        memberships = memberships == null ? Map.of() : Map.copyOf(memberships);
+    }
+
+    /** A worker or platform-admin token: no person, no team. */
+    public static Caller machine(UUID tokenId, TokenKind kind, String name, String workerPool) {
+        return new Caller(tokenId, kind, null, name, null, null, Map.of(), workerPool);
+    }
 
     public static Caller current() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
@@ -23,19 +38,46 @@ public record Caller(UUID tokenId, TokenKind kind, UUID teamId, TeamRole role, S
         return kind == TokenKind.USER;
     }
 
-    /** A user of {@code teamId}; anything else gets a 404, so a foreign resource's existence does not leak. */
+    /** The teams the person belongs to (empty for other tokens). */
+    public Set<UUID> teams() {
+        return memberships.keySet();
+    }
+
+    /** The person's role in {@code team}, or null when not a member. */
+    public TeamRole roleIn(UUID team) {
+        return memberships.get(team);
+    }
+
+    /**
+     * A member (any role) of {@code resourceTeamId}; anyone else gets a 404, so a foreign resource's
+     * existence does not leak. Resources shared beyond their team are checked by the experiment's
+     * access rules instead.
+     */
     public void requireReadable(UUID resourceTeamId, String what) {
-        if (!isUser() || !teamId.equals(resourceTeamId)) {
+        if (!isUser() || !memberships.containsKey(resourceTeamId)) {
             throw ApiException.notFound(what);
         }
     }
 
-    /** Members and admins may submit and cancel; viewers only read. */
+    /** Members and admins of the acting team may create and change things; viewers only read. */
     public void requireWriter() {
         if (!isUser()) {
             throw ApiException.forbidden("only a team's member or admin tokens may do this");
         }
-        if (role == TeamRole.VIEWER) {
+        requireWriter(teamId);
+    }
+
+    /**
+     * A member or admin of {@code team}, the team owning what is changed. Call after checking the
+     * caller may read it: a viewer, or a reader through a share, gets a 403.
+     */
+    public void requireWriter(UUID team) {
+        TeamRole in = isUser() ? memberships.get(team) : null;
+        if (in == null) {
+            throw ApiException.forbidden("the token's person is not a member of team " + team
+                    + (isUser() ? "; what it shares is read-only" : ""));
+        }
+        if (in == TeamRole.VIEWER) {
             throw ApiException.forbidden("the token's role may only read");
         }
     }
@@ -52,17 +94,17 @@ public record Caller(UUID tokenId, TokenKind kind, UUID teamId, TeamRole role, S
     }
 
     /**
-     * The platform admin, or an admin of {@code teamId}. A user of another team gets a 404 (the
-     * team's existence does not leak); other tokens of the team and worker tokens get a 403.
+     * The platform admin, or an admin of {@code teamId}. A user who is not in the team gets a 404
+     * (the team's existence does not leak); other members and worker tokens get a 403.
      */
     public void requireTeamAdmin(UUID teamId) {
         if (isPlatformAdmin()) {
             return;
         }
-        if (isUser() && !this.teamId.equals(teamId)) {
+        if (isUser() && !memberships.containsKey(teamId)) {
             throw ApiException.notFound("team " + teamId);
         }
-        if (!isUser() || role != TeamRole.ADMIN) {
+        if (!isUser() || memberships.get(teamId) != TeamRole.ADMIN) {
             throw ApiException.forbidden("only the platform admin or an admin of the team may do this");
         }
     }

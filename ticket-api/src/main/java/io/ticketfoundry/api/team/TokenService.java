@@ -2,7 +2,9 @@ package io.ticketfoundry.api.team;
 
 import io.ticketfoundry.common.Digests;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,9 +18,11 @@ public class TokenService {
     private static final String TOKEN_PREFIX = "tf_";
 
     private final JdbcClient jdbc;
+    private final People people;
 
-    public TokenService(JdbcClient jdbc) {
+    public TokenService(JdbcClient jdbc, People people) {
         this.jdbc = jdbc;
+        this.people = people;
     }
 
     public record IssuedToken(UUID id, String token, String prefix) {
@@ -31,50 +35,108 @@ public class TokenService {
     }
 
     public IssuedToken issue(String name, TokenKind kind, UUID teamId, TeamRole role, String workerPool) {
-        return store(newTokenValue(), name, kind, teamId, role, workerPool);
+        return issue(name, kind, teamId, role, workerPool, null);
     }
 
     public IssuedToken store(String token, String name, TokenKind kind, UUID teamId, TeamRole role, String workerPool) {
         return store(token, name, kind, teamId, role, workerPool, null);
     }
 
-    /** Issues a new token on behalf of {@code createdBy} (the issuing token, recorded). */
+    /**
+     * Issues a new token on behalf of {@code createdBy} (the issuing token, recorded). A user token
+     * issued this way is for a new person named after it, a member of {@code teamId} with {@code role}.
+     */
     public IssuedToken issue(String name, TokenKind kind, UUID teamId, TeamRole role, String workerPool, UUID createdBy) {
         return store(newTokenValue(), name, kind, teamId, role, workerPool, createdBy);
     }
 
     private IssuedToken store(String token, String name, TokenKind kind, UUID teamId, TeamRole role, String workerPool,
             UUID createdBy) {
+        UUID person = null;
+        if (kind == TokenKind.USER) {
+            person = people.create(name, token.substring(0, Math.min(token.length(), 10)));
+            people.join(person, teamId, role);
+        }
+        return insert(token, name, kind, person, teamId, workerPool, null, createdBy);
+    }
+
+    /** A new token of an existing person, acting in {@code teamId} (one of the person's teams) until {@code expiresAt}. */
+    public IssuedToken issueForPerson(UUID personId, UUID teamId, String name, Instant expiresAt, UUID createdBy) {
+        return insert(newTokenValue(), name, TokenKind.USER, personId, teamId, null, expiresAt, createdBy);
+    }
+
+    /** A worker or platform-admin token of the given kind, valid until {@code expiresAt} (null: no expiry). */
+    public IssuedToken issueMachine(String name, TokenKind kind, String workerPool, Instant expiresAt, UUID createdBy) {
+        if (kind == TokenKind.USER) {
+            throw new IllegalArgumentException("user tokens belong to a person");
+        }
+        return insert(newTokenValue(), name, kind, null, null, workerPool, expiresAt, createdBy);
+    }
+
+    private IssuedToken insert(String token, String name, TokenKind kind, UUID personId, UUID teamId, String workerPool,
+            Instant expiresAt, UUID createdBy) {
         UUID id = UUID.randomUUID();
         String prefix = token.substring(0, Math.min(token.length(), 10));
         jdbc.sql("""
-                INSERT INTO api_token (id, token_hash, prefix, name, kind, team_id, role, worker_pool, created_by)
-                VALUES (:id, :hash, :prefix, :name, :kind, :team, :role, :pool, :createdBy)""")
+                INSERT INTO api_token (id, token_hash, prefix, name, kind, person_id, team_id, worker_pool, expires_at,
+                                       created_by)
+                VALUES (:id, :hash, :prefix, :name, :kind, :person, :team, :pool, :expires, :createdBy)""")
                 .param("id", id)
                 .param("hash", hash(token))
                 .param("prefix", prefix)
                 .param("name", name)
                 .param("kind", kind.dbValue())
+                .param("person", personId)
                 .param("team", teamId)
-                .param("role", role == null ? null : role.dbValue())
                 .param("pool", workerPool)
+                .param("expires", expiresAt == null ? null : java.sql.Timestamp.from(expiresAt))
                 .param("createdBy", createdBy)
                 .update();
         return new IssuedToken(id, token, prefix);
     }
 
+    /** Raised when a request names, in {@code X-Team}, a team the token's person is not in. */
+    public static final class UnknownTeamException extends RuntimeException {
+        public UnknownTeamException(String message) {
+            super(message);
+        }
+    }
+
     public Optional<Caller> resolve(String token) {
-        return jdbc.sql("""
-                SELECT id, kind, team_id, role, worker_pool FROM api_token
-                WHERE token_hash = :hash AND revoked_at IS NULL""")
+        return resolve(token, null);
+    }
+
+    /**
+     * The caller a live token (not revoked, not expired) stands for. {@code requestedTeam} (a team id
+     * or name, from {@code X-Team}) makes a user token act in another of its person's teams.
+     */
+    public Optional<Caller> resolve(String token, String requestedTeam) {
+        record Row(UUID id, TokenKind kind, String name, UUID person, String personName, UUID team, String pool) {
+        }
+        Optional<Row> row = jdbc.sql("""
+                SELECT t.id, t.kind, t.name, t.person_id, p.name AS person_name, t.team_id, t.worker_pool
+                FROM api_token t LEFT JOIN person p ON p.id = t.person_id
+                WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())""")
                 .param("hash", hash(token))
-                .query((rs, n) -> new Caller(
-                        rs.getObject("id", UUID.class),
-                        TokenKind.fromDb(rs.getString("kind")),
-                        rs.getObject("team_id", UUID.class),
-                        TeamRole.fromDb(rs.getString("role")),
-                        rs.getString("worker_pool")))
+                .query((rs, n) -> new Row(rs.getObject("id", UUID.class), TokenKind.fromDb(rs.getString("kind")),
+                        rs.getString("name"), rs.getObject("person_id", UUID.class), rs.getString("person_name"),
+                        rs.getObject("team_id", UUID.class), rs.getString("worker_pool")))
                 .optional();
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        Row r = row.get();
+        if (r.kind() != TokenKind.USER) {
+            return Optional.of(Caller.machine(r.id(), r.kind(), r.name(), r.pool()));
+        }
+        Map<UUID, TeamRole> memberships = people.memberships(r.person());
+        UUID acting = r.team();
+        if (requestedTeam != null && !requestedTeam.isBlank()) {
+            acting = people.teamOf(r.person(), requestedTeam.strip()).orElseThrow(() -> new UnknownTeamException(
+                    "X-Team names " + requestedTeam.strip() + ", which is not one of this person's teams"));
+        }
+        return Optional.of(new Caller(r.id(), TokenKind.USER, r.person(), r.personName(), acting,
+                memberships.get(acting), memberships, null));
     }
 
     public boolean existsByToken(String token) {

@@ -3,6 +3,7 @@ package io.ticketfoundry.api.ticket;
 import io.ticketfoundry.api.artifact.ArtifactService;
 import io.ticketfoundry.api.artifact.Sha256;
 import io.ticketfoundry.api.job.JobQueue;
+import io.ticketfoundry.api.sharing.ExperimentAccess;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.ticket.TicketRepository.MetricRow;
 import io.ticketfoundry.api.ticket.TicketRepository.TicketRow;
@@ -68,7 +69,11 @@ public class TicketService {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    public TicketService(TicketRepository tickets, ArtifactService artifacts, JdbcClient jdbc, JsonMapper json) {
+    private final ExperimentAccess access;
+
+    public TicketService(TicketRepository tickets, ArtifactService artifacts, JdbcClient jdbc, JsonMapper json,
+            ExperimentAccess access) {
+        this.access = access;
         this.tickets = tickets;
         this.artifacts = artifacts;
         this.jdbc = jdbc;
@@ -269,7 +274,11 @@ public class TicketService {
                 WeightCount.of(row.totalParameters(), row.remainingTotal()), layerViews, metrics,
                 json.readValue(row.provenanceJson(), STRING_MAP), files, row.createdAt(), row.kind(),
                 row.calibrationJson() == null ? null : json.readValue(row.calibrationJson(), OBJECT_MAP), row.step(),
-                row.sourceMaskId());
+                row.sourceMaskId(),
+                jdbc.sql("SELECT alias FROM ticket_alias WHERE ticket_id = :t ORDER BY alias").param("t", id)
+                        .query(String.class).list(),
+                jdbc.sql("SELECT tag FROM ticket_tag WHERE ticket_id = :t ORDER BY tag").param("t", id)
+                        .query(String.class).list());
     }
 
     public TicketList list(UUID experimentId, Long seed, Caller caller) {
@@ -315,15 +324,12 @@ public class TicketService {
 
     private TicketRow readable(UUID id, Caller caller) {
         TicketRow row = tickets.find(id).orElseThrow(() -> ApiException.notFound("ticket " + id));
-        caller.requireReadable(row.teamId(), "ticket " + id);
+        access.requireReadable(row.experimentId(), caller, "ticket " + id);
         return row;
     }
 
     private void requireExperimentReadable(UUID experimentId, Caller caller) {
-        UUID team = jdbc.sql("SELECT team_id FROM experiment WHERE id = :id").param("id", experimentId)
-                .query(UUID.class).optional()
-                .orElseThrow(() -> ApiException.notFound("experiment " + experimentId));
-        caller.requireReadable(team, "experiment " + experimentId);
+        access.requireReadable(experimentId, caller, "experiment " + experimentId);
     }
 
     private Map<UUID, List<MetricRow>> metricsByTicket(List<TicketRow> rows) {

@@ -40,11 +40,13 @@ public final class TicketViews {
      * the masks it kept during training are tickets of kind snapshot with their training {@code step}
      * (null for every other kind), each the parent of the next and the last the parent of the run's ticket.
      * A transfer of an uploaded mask has no parent ticket; {@code sourceMaskId} names the mask (null otherwise).
+     * {@code aliases} (names unique in the experiment) and {@code tags} are the labels the ticket carries now.
      */
     public record Ticket(UUID id, UUID experimentId, UUID jobId, long seed, int level, UUID parentTicketId,
             double sparsity, WeightCount prunable, WeightCount allParameters, Map<String, WeightCount> layers,
             List<MetricView> metrics, Map<String, String> provenance, TicketArtifacts artifacts, Instant createdAt,
-            String kind, Map<String, Object> calibration, Long step, UUID sourceMaskId) {
+            String kind, Map<String, Object> calibration, Long step, UUID sourceMaskId, List<String> aliases,
+            List<String> tags) {
     }
 
     /** A ticket in a listing; the metrics are the test-split values when reported; {@code step} as in {@link Ticket}. */

@@ -5,6 +5,7 @@ import io.ticketfoundry.api.experiment.ExperimentService;
 import io.ticketfoundry.api.experiment.SpecValidator;
 import io.ticketfoundry.api.mask.MaskService;
 import io.ticketfoundry.api.preset.Presets;
+import io.ticketfoundry.api.sharing.ExperimentAccess;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.api.web.FieldProblem;
@@ -51,9 +52,11 @@ public class TransferService {
     private final ExperimentService experiments;
     private final DatasetService datasets;
     private final MaskService masks;
+    private final ExperimentAccess access;
 
     TransferService(JdbcClient jdbc, JsonMapper json, ExperimentService experiments, DatasetService datasets,
-            MaskService masks) {
+            MaskService masks, ExperimentAccess access) {
+        this.access = access;
         this.jdbc = jdbc;
         this.json = json;
         this.experiments = experiments;
@@ -151,7 +154,8 @@ public class TransferService {
                         rs.getObject("team_id", UUID.class), rs.getString("spec"), rs.getString("experiment_name")))
                 .optional()
                 .orElseThrow(() -> ApiException.notFound("ticket " + ticketId));
-        caller.requireReadable(source.teamId(), "ticket " + ticketId);
+        // any ticket the caller may read, a shared one included; the transfer is made in the caller's team
+        access.requireReadable(source.experimentId(), caller, "ticket " + ticketId);
         caller.requireWriter();
         if (!"imp".equals(source.kind())) {
             throw ApiException.conflict("ticket " + ticketId + " is a " + source.kind() + " ticket; only IMP tickets are "

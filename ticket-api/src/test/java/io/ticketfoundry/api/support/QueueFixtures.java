@@ -98,6 +98,20 @@ public final class QueueFixtures {
         return send(authorized(request, token), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Any method with an optional JSON body and extra headers (name, value, ...). */
+    public HttpResponse<String> call(String token, String method, String path, Object body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+        return send(authorized(request, token, headers), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A token of a new person who is an admin of the team. */
+    public String adminToken(UUID teamId) {
+        return tokens.issue("admin", TokenKind.USER, teamId, TeamRole.ADMIN, null).token();
+    }
+
     /** POSTs multipart/form-data: the text fields, then the files (each sent with its part name as file name). */
     public HttpResponse<String> postMultipart(String token, String path, java.util.Map<String, String> fields,
             java.util.Map<String, byte[]> files) {
