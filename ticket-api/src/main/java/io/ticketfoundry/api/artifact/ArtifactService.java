@@ -4,8 +4,10 @@ import io.ticketfoundry.api.config.FoundryProperties;
 import io.ticketfoundry.api.web.ApiException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
@@ -15,6 +17,9 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Artifact metadata in PostgreSQL, bytes in the {@link ArtifactStore}, and downloads with ETag and Range. */
 @Service
@@ -24,14 +29,37 @@ public class ArtifactService {
     public record ArtifactInfo(String sha256, long size, String mediaType, String storageKey, Instant createdAt) {
     }
 
+    /** A column that names an artifact by its SHA-256. */
+    public record Reference(String table, String column) {
+    }
+
+    /** Every column that names an artifact; an artifact named by none of them may be deleted. */
+    public static final List<Reference> REFERENCES = List.of(
+            new Reference("ticket", "mask_sha256"),
+            new Reference("ticket", "rewind_sha256"),
+            new Reference("ticket", "trained_sha256"),
+            new Reference("job_artifact", "sha256"),
+            new Reference("job_checkpoint", "sha256"),
+            new Reference("dataset_file", "sha256"),
+            new Reference("uploaded_mask", "mask_sha256"),
+            new Reference("uploaded_mask", "weights_sha256"));
+
+    private static final String REFERENCED = REFERENCES.stream()
+            .map(r -> "EXISTS (SELECT 1 FROM " + r.table() + " WHERE " + r.column() + " = :sha)")
+            .collect(Collectors.joining(" OR ", "SELECT ", ""));
+
     private final JdbcClient jdbc;
     private final ArtifactStore store;
     private final FoundryProperties properties;
+    private final TransactionTemplate ownTransaction;
 
-    public ArtifactService(JdbcClient jdbc, ArtifactStore store, FoundryProperties properties) {
+    public ArtifactService(JdbcClient jdbc, ArtifactStore store, FoundryProperties properties,
+            PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.store = store;
         this.properties = properties;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     /**
@@ -46,8 +74,13 @@ public class ArtifactService {
         return store.put(content, expectedSha256, max);
     }
 
-    /** Records the stored object's metadata, once per hash. Joins the caller's transaction. */
+    /**
+     * Records the stored object's metadata, once per hash. Joins the caller's transaction. Fails
+     * with a 503 when the bytes were deleted after they were stored (see {@link #deleteIfUnreferenced}):
+     * storing them again puts them back.
+     */
     public void record(ArtifactStore.StoredObject stored, String mediaType) {
+        lockHash(stored.sha256());
         jdbc.sql("""
                 INSERT INTO artifact (sha256, size_bytes, media_type, storage_key)
                 VALUES (:sha, :size, :media, :key) ON CONFLICT (sha256) DO NOTHING""")
@@ -56,6 +89,10 @@ public class ArtifactService {
                 .param("media", mediaType)
                 .param("key", stored.storageKey())
                 .update();
+        if (!store.exists(stored.storageKey())) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Artifact deleted meanwhile",
+                    "artifact " + stored.sha256() + " was deleted while it was being stored; send it again");
+        }
     }
 
     /** Records the stored object's metadata (once per hash) and that {@code jobId} produced it. Joins the caller's transaction. */
@@ -67,6 +104,36 @@ public class ArtifactService {
                 .param("job", jobId)
                 .param("sha", stored.sha256())
                 .update();
+    }
+
+    /**
+     * Deletes the artifact (row and bytes) when no column of {@link #REFERENCES} names it; answers
+     * whether it did. Runs in a transaction of its own that locks the row, so nothing can start
+     * referring to it meanwhile (a foreign key check waits for the lock and then finds it gone).
+     * The bytes go just before the commit rather than after it: a concurrent upload of the same
+     * bytes that finds the object still there, records the row once this commit is through and
+     * then sees the bytes vanish would otherwise leave a row without bytes. {@link #record} checks
+     * the bytes under the same hash lock, so such an upload fails instead and its worker retries.
+     */
+    public boolean deleteIfUnreferenced(String sha256) {
+        Boolean deleted = ownTransaction.execute(status -> {
+            lockHash(sha256);
+            Optional<String> key = jdbc.sql("SELECT storage_key FROM artifact WHERE sha256 = :sha FOR UPDATE")
+                    .param("sha", sha256).query(String.class).optional();
+            if (key.isEmpty() || jdbc.sql(REFERENCED).param("sha", sha256).query(Boolean.class).single()) {
+                return false;
+            }
+            jdbc.sql("DELETE FROM artifact WHERE sha256 = :sha").param("sha", sha256).update();
+            store.delete(key.get());
+            return true;
+        });
+        return Boolean.TRUE.equals(deleted);
+    }
+
+    /** Serialises recording and deleting one hash until the end of the current transaction. */
+    private void lockHash(String sha256) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('artifact:' || :sha, 0))")
+                .param("sha", sha256).query(Object.class).list();
     }
 
     /** The largest artifact the store accepts, in bytes. */

@@ -25,4 +25,7 @@ public interface ArtifactStore {
     Resource open(String storageKey);
 
     boolean exists(String storageKey);
+
+    /** Removes the object under {@code storageKey}; nothing happens when there is none. */
+    void delete(String storageKey);
 }

@@ -119,6 +119,15 @@ public class FilesystemArtifactStore implements ArtifactStore {
         return Files.isRegularFile(resolve(storageKey));
     }
 
+    @Override
+    public void delete(String storageKey) {
+        try {
+            Files.deleteIfExists(resolve(storageKey));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete the artifact " + storageKey + " under " + root, e);
+        }
+    }
+
     static ApiException tooLarge(long maxBytes) {
         return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
                 "an artifact may have at most " + maxBytes + " bytes");

@@ -69,5 +69,19 @@ class FilesystemArtifactStoreTest {
     void keysCannotEscapeTheRoot() {
         FilesystemArtifactStore store = new FilesystemArtifactStore(root);
         assertThatThrownBy(() -> store.open("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.delete("../outside")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deletingRemovesTheObjectAndMayBeRepeated() throws IOException {
+        FilesystemArtifactStore store = new FilesystemArtifactStore(root);
+        byte[] bytes = "weights".getBytes(StandardCharsets.UTF_8);
+        ArtifactStore.StoredObject stored = store.put(new ByteArrayInputStream(bytes), QueueFixtures.sha256(bytes), 1024);
+        store.delete(stored.storageKey());
+        assertThat(store.exists(stored.storageKey())).isFalse();
+        assertThat(files()).isEmpty();
+        store.delete(stored.storageKey());
+        assertThat(store.put(new ByteArrayInputStream(bytes), stored.sha256(), 1024)).isEqualTo(stored);
+        assertThat(store.exists(stored.storageKey())).isTrue();
     }
 }

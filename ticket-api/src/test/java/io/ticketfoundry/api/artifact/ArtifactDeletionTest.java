@@ -1,0 +1,84 @@
+package io.ticketfoundry.api.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ticketfoundry.api.support.QueueFixtures;
+import io.ticketfoundry.api.support.QueueTestBase;
+import io.ticketfoundry.api.web.ApiException;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpStatus;
+
+/** Artifacts are deleted, row and bytes, only when nothing names them. */
+class ArtifactDeletionTest extends QueueTestBase {
+
+    @Autowired
+    ArtifactService artifacts;
+    @Autowired
+    ArtifactStore store;
+
+    private final Random random = new Random(11);
+
+    private ArtifactStore.StoredObject stored() {
+        byte[] bytes = new byte[256];
+        random.nextBytes(bytes);
+        return artifacts.store(new ByteArrayInputStream(bytes), bytes.length, QueueFixtures.sha256(bytes));
+    }
+
+    private boolean hasRow(String sha) {
+        return artifacts.find(sha).isPresent();
+    }
+
+    @Test
+    void anUnreferencedArtifactGoesWithItsBytes() {
+        ArtifactStore.StoredObject object = stored();
+        artifacts.record(object, "application/octet-stream");
+
+        assertThat(artifacts.deleteIfUnreferenced(object.sha256())).isTrue();
+        assertThat(hasRow(object.sha256())).isFalse();
+        assertThat(store.exists(object.storageKey())).isFalse();
+        assertThat(artifacts.deleteIfUnreferenced(object.sha256())).as("nothing left to delete").isFalse();
+    }
+
+    @Test
+    void aReferencedArtifactStays() {
+        ArtifactStore.StoredObject object = stored();
+        UUID experiment = fx.experiment(fx.team().id());
+        UUID job = queue.enqueueImpLevel(experiment, 0, 0, null, QueueFixtures.uniquePool());
+        artifacts.recordOutput(job, object, "application/octet-stream");
+
+        assertThat(artifacts.deleteIfUnreferenced(object.sha256())).isFalse();
+        assertThat(hasRow(object.sha256())).isTrue();
+        assertThat(store.exists(object.storageKey())).isTrue();
+
+        jdbc.sql("DELETE FROM job WHERE id = :id").param("id", job).update();
+        assertThat(artifacts.deleteIfUnreferenced(object.sha256())).isTrue();
+        assertThat(store.exists(object.storageKey())).isFalse();
+    }
+
+    @Test
+    void recordingBytesThatWereDeletedMeanwhileFailsUntilTheyAreStoredAgain() {
+        ArtifactStore.StoredObject object = stored();
+        store.delete(object.storageKey());
+        assertThatThrownBy(() -> artifacts.record(object, "application/octet-stream"))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
+    }
+
+    @Test
+    void everyForeignKeyToAnArtifactIsAReferenceTheDeletionChecks() {
+        List<ArtifactService.Reference> keys = jdbc.sql("""
+                SELECT c.conrelid::regclass::text AS tbl, a.attname AS col
+                FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+                WHERE c.contype = 'f' AND c.confrelid = 'artifact'::regclass""")
+                .query((rs, n) -> new ArtifactService.Reference(rs.getString("tbl"), rs.getString("col")))
+                .list();
+        assertThat(keys).isNotEmpty();
+        assertThat(ArtifactService.REFERENCES).containsAll(keys);
+    }
+}
