@@ -130,6 +130,21 @@ public class ArtifactService {
         return Boolean.TRUE.equals(deleted);
     }
 
+    /**
+     * Removes bytes that were stored but then not recorded (an upload whose lease ended meanwhile, an
+     * import that failed), unless a row names them by now. Under the hash's lock, so a concurrent
+     * upload of the same bytes either recorded its row first or finds them gone when it records
+     * ({@link #record}) and is refused.
+     */
+    public void discardIfUnrecorded(ArtifactStore.StoredObject stored) {
+        ownTransaction.executeWithoutResult(status -> {
+            lockHash(stored.sha256());
+            if (find(stored.sha256()).isEmpty()) {
+                store.delete(stored.storageKey());
+            }
+        });
+    }
+
     /** Serialises recording and deleting one hash until the end of the current transaction. */
     private void lockHash(String sha256) {
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('artifact:' || :sha, 0))")

@@ -185,10 +185,16 @@ public class WorkerService {
         transaction.executeWithoutResult(status -> queue.holdLease(jobId, caller, fencingToken));
         ArtifactStore.StoredObject stored = artifacts.store(content, contentLength, sha256);
         String media = mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
-        transaction.executeWithoutResult(status -> {
-            queue.holdLease(jobId, caller, fencingToken);
-            artifacts.recordOutput(jobId, stored, media);
-        });
+        try {
+            transaction.executeWithoutResult(status -> {
+                queue.holdLease(jobId, caller, fencingToken);
+                artifacts.recordOutput(jobId, stored, media);
+            });
+        } catch (RuntimeException e) {
+            // the lease ended (or the job went with its experiment) while the bytes arrived
+            artifacts.discardIfUnrecorded(stored);
+            throw e;
+        }
         return new ArtifactReceipt(stored.sha256(), stored.size());
     }
 

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ticketfoundry.api.support.QueueFixtures;
 import io.ticketfoundry.api.support.QueueTestBase;
 import io.ticketfoundry.api.web.ApiException;
+import io.ticketfoundry.api.job.WorkerService;
+import io.ticketfoundry.api.team.Caller;
+import io.ticketfoundry.api.team.TokenKind;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -21,6 +25,8 @@ class ArtifactDeletionTest extends QueueTestBase {
     ArtifactService artifacts;
     @Autowired
     ArtifactStore store;
+    @Autowired
+    WorkerService workers;
 
     private final Random random = new Random(11);
 
@@ -68,6 +74,49 @@ class ArtifactDeletionTest extends QueueTestBase {
         assertThatThrownBy(() -> artifacts.record(object, "application/octet-stream"))
                 .isInstanceOfSatisfying(ApiException.class,
                         e -> assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
+    }
+
+    @Test
+    void bytesStoredButNeverRecordedAreDiscardedAndRecordedOnesKept() {
+        ArtifactStore.StoredObject unrecorded = stored();
+        artifacts.discardIfUnrecorded(unrecorded);
+        assertThat(store.exists(unrecorded.storageKey())).isFalse();
+
+        ArtifactStore.StoredObject recorded = stored();
+        artifacts.record(recorded, "application/octet-stream");
+        artifacts.discardIfUnrecorded(recorded);
+        assertThat(store.exists(recorded.storageKey())).isTrue();
+        assertThat(artifacts.deleteIfUnreferenced(recorded.sha256())).isTrue();
+    }
+
+    @Test
+    void anUploadWhoseLeaseEndsWhileTheBytesArriveKeepsNoBytes() {
+        String pool = QueueFixtures.uniquePool();
+        String worker = fx.workerToken(pool);
+        UUID experiment = fx.experiment(fx.team().id());
+        queue.enqueueImpLevel(experiment, 0, 0, null, pool);
+        io.ticketfoundry.common.protocol.Lease lease = fx.lease(worker);
+        UUID tokenId = jdbc.sql("SELECT leased_by_token FROM job WHERE id = :id").param("id", lease.jobId())
+                .query(UUID.class).single();
+        Caller caller = Caller.machine(tokenId, TokenKind.WORKER, "worker", pool);
+        byte[] bytes = new byte[128];
+        random.nextBytes(bytes);
+        // the lease changes hands once the last byte is read, before the upload is recorded
+        InputStream content = new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                int read = super.read(buffer, offset, length);
+                if (read == -1) {
+                    jdbc.sql("UPDATE job SET fencing_token = fencing_token + 1 WHERE id = :id")
+                            .param("id", lease.jobId()).update();
+                }
+                return read;
+            }
+        };
+        assertThatThrownBy(() -> workers.upload(lease.jobId(), QueueFixtures.sha256(bytes), lease.fencingToken(), caller,
+                content, bytes.length, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT));
+        assertThat(store.exists(FilesystemArtifactStore.keyOf(QueueFixtures.sha256(bytes)))).isFalse();
     }
 
     @Test
