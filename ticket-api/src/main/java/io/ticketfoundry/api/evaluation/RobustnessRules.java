@@ -164,7 +164,7 @@ class RobustnessRules {
         }
         Optional<Reference> found = jdbc.sql("""
                 SELECT e.team_id, e.resolved_spec::text AS spec FROM ticket t JOIN experiment e ON e.id = t.experiment_id
-                WHERE t.id = :id""")
+                WHERE t.id = :id AND t.deleted_at IS NULL""")
                 .param("id", requested)
                 .query((rs, n) -> new Reference(rs.getObject("team_id", UUID.class),
                         json.readValue(rs.getString("spec"), ExperimentSpec.class).withDefaults()))

@@ -33,8 +33,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * Submitting and reading experiments. A submission whose spec hashes like an experiment the team
  * already has returns that experiment, adding only the seeds it did not have yet; otherwise a new
  * experiment is stored. Either way every new replicate gets its level-0 job, in the same
- * transaction. {@code UNIQUE (team_id, spec_hash)} with {@code ON CONFLICT DO NOTHING} makes
- * concurrent identical submissions end with one experiment.
+ * transaction. A unique index on {@code (team_id, spec_hash)} over the experiments not deleted, with
+ * {@code ON CONFLICT DO NOTHING}, makes concurrent identical submissions end with one experiment.
  */
 @Service
 public class ExperimentService {
@@ -133,7 +133,7 @@ public class ExperimentService {
         Optional<UUID> inserted = jdbc.sql("""
                 INSERT INTO experiment (id, team_id, name, spec, resolved_spec, spec_hash, schema_version, created_by)
                 VALUES (:id, :team, :name, CAST(:spec AS jsonb), CAST(:resolved AS jsonb), :hash, :schemaVersion, :createdBy)
-                ON CONFLICT (team_id, spec_hash) DO NOTHING
+                ON CONFLICT (team_id, spec_hash) WHERE deleted_at IS NULL DO NOTHING
                 RETURNING id""")
                 .param("id", UUID.randomUUID())
                 .param("team", caller.teamId())
@@ -146,7 +146,7 @@ public class ExperimentService {
                 .query(UUID.class)
                 .optional();
         UUID experimentId = inserted.orElseGet(() -> jdbc.sql(
-                        "SELECT id FROM experiment WHERE team_id = :team AND spec_hash = :hash")
+                        "SELECT id FROM experiment WHERE team_id = :team AND spec_hash = :hash AND deleted_at IS NULL")
                 .param("team", caller.teamId())
                 .param("hash", hash)
                 .query(UUID.class)
@@ -241,10 +241,36 @@ public class ExperimentService {
         }
     }
 
-    /** One experiment the caller may read (ExperimentAccess); anything else is a 404. */
+    /**
+     * One experiment the caller may read (ExperimentAccess); anything else is a 404. A deleted one
+     * that remains as a tombstone is a 410 whose body carries it as {@code tombstone}: name, spec,
+     * seeds, when it was deleted and the tickets that remain of it.
+     */
     public ExperimentView get(Caller caller, UUID id) {
-        access.requireReadable(id, caller, "experiment " + id);
+        ExperimentAccess.Readable found = access.requireReadableOrDeleted(id, caller, "experiment " + id);
+        if (found.deleted()) {
+            throw ExperimentAccess.gone(id, found.deletedAt(), "experiment " + id).with("tombstone", tombstone(id));
+        }
         return find(id).orElseThrow(() -> ApiException.notFound("experiment " + id));
+    }
+
+    private Map<String, Object> tombstone(UUID id) {
+        ExperimentView view = find(id).orElseThrow();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("id", view.id());
+        out.put("teamId", view.teamId());
+        out.put("name", view.name());
+        out.put("specHash", view.specHash());
+        out.put("schemaVersion", view.schemaVersion());
+        out.put("spec", view.spec());
+        out.put("resolvedSpec", view.resolvedSpec());
+        out.put("seeds", view.seeds());
+        out.put("createdAt", view.createdAt());
+        out.put("deletedAt", jdbc.sql("SELECT deleted_at FROM experiment WHERE id = :id").param("id", id)
+                .query(OffsetDateTime.class).single().toInstant());
+        out.put("tickets", jdbc.sql("SELECT id FROM ticket WHERE experiment_id = :id ORDER BY seed, level, created_at, id")
+                .param("id", id).query(UUID.class).list());
+        return out;
     }
 
     /** Filters are optional: name (substring, any case), model, dataset, specHash. Newest first. */

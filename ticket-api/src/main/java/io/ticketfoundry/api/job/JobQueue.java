@@ -85,6 +85,7 @@ public class JobQueue {
 
     /** As {@link #enqueueImpLevel(UUID, long, int, UUID)}, for workers of {@code pool}. */
     public UUID enqueueImpLevel(UUID experimentId, long seed, int level, UUID parentTicketId, String pool) {
+        requireFiles(parentTicketId);
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                 INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, pool, status, max_attempts)
@@ -107,6 +108,7 @@ public class JobQueue {
      * files are its inputs. Joins the caller's transaction.
      */
     public UUID enqueueControl(UUID experimentId, long seed, int level, UUID ticketId, String control, String pool) {
+        requireFiles(ticketId);
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                 INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, pool, status, max_attempts, control)
@@ -130,6 +132,7 @@ public class JobQueue {
      * level; the source's files are the job's inputs. Joins the caller's transaction.
      */
     public UUID enqueueTransfer(UUID experimentId, long seed, int level, UUID sourceTicketId, String kind, String pool) {
+        requireFiles(sourceTicketId);
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                 INSERT INTO job (id, experiment_id, kind, seed, level, parent_ticket_id, pool, status, max_attempts)
@@ -194,6 +197,7 @@ public class JobQueue {
      */
     public Enqueued enqueueTicketJob(UUID experimentId, long seed, int level, UUID ticketId, String kind,
             String paramsJson, String requestHash, String pool) {
+        requireFiles(ticketId);
         // the live job that blocked the insert may end between the two statements: then insert again
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<UUID> inserted = jdbc.sql("""
@@ -235,8 +239,20 @@ public class JobQueue {
     }
 
     /**
+     * A job starts from a ticket's files: a tombstone (a ticket of a deleted experiment that other
+     * experiments' lineage still names) has none, so nothing may start from it (410).
+     */
+    private void requireFiles(UUID ticketId) {
+        if (ticketId != null && jdbc.sql("SELECT mask_sha256 IS NULL FROM ticket WHERE id = :id").param("id", ticketId)
+                .query(Boolean.class).optional().orElse(false)) {
+            throw ApiException.gone("ticket " + ticketId + " is a tombstone: its experiment was deleted and its files "
+                    + "with it");
+        }
+    }
+
+    /**
      * Records a ticket's mask, trained weights and rewind point as inputs the job may download: the
-     * parent ticket's, and an evaluate job's reference ticket's.
+     * parent ticket's, and an evaluate job's reference ticket's (none of a tombstone's: it has no files).
      */
     public void recordInputs(UUID jobId, UUID parentTicketId) {
         if (parentTicketId == null) {
@@ -246,7 +262,7 @@ public class JobQueue {
                 INSERT INTO job_artifact (job_id, sha256, role)
                 SELECT :job, sha, 'input'
                 FROM ticket t, unnest(ARRAY[t.mask_sha256, t.trained_sha256, t.rewind_sha256]) AS sha
-                WHERE t.id = :parent
+                WHERE t.id = :parent AND sha IS NOT NULL
                 ON CONFLICT DO NOTHING""")
                 .param("job", jobId)
                 .param("parent", parentTicketId)

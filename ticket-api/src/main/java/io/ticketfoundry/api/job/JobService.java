@@ -67,7 +67,8 @@ public class JobService {
             throw ApiException.invalid("size", "must be between 1 and " + MAX_PAGE_SIZE);
         }
         // the jobs of the caller's teams, or of one experiment the caller may read (shared ones included)
-        String where = "WHERE " + (experimentId == null ? "e.team_id IN (:readerTeams)" : ExperimentAccess.readable("e"))
+        String where = "WHERE " + (experimentId == null ? "e.team_id IN (:readerTeams) AND e.deleted_at IS NULL"
+                : ExperimentAccess.readable("e"))
                 + """
 
                   AND (CAST(:experiment AS uuid) IS NULL OR j.experiment_id = :experiment)

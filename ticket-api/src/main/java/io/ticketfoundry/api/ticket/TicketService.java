@@ -258,14 +258,17 @@ public class TicketService {
 
     // ---- reading ----
 
+    /** One ticket the caller may read; a tombstone too (see {@link TicketViews.Ticket}). */
     public TicketViews.Ticket get(UUID id, Caller caller) {
-        TicketRow row = readable(id, caller);
+        TicketRow row = tickets.find(id).orElseThrow(() -> ApiException.notFound("ticket " + id));
+        ExperimentAccess.Readable experiment = access.requireReadableOrDeleted(row.experimentId(), caller, "ticket " + id);
+        boolean tombstone = row.maskSha256() == null;
         List<MetricView> metrics = tickets.metricsOf(List.of(id)).stream().map(this::metricView).toList();
         Map<String, LayerDensity> layers = json.readValue(row.layersJson(), LAYER_MAP);
         Map<String, WeightCount> layerViews = new LinkedHashMap<>();
         new TreeMap<>(layers).forEach((name, layer) -> layerViews.put(name, WeightCount.of(layer.total(), layer.remaining())));
         String base = "/api/v1/tickets/" + id + "/";
-        TicketArtifacts files = new TicketArtifacts(
+        TicketArtifacts files = tombstone ? null : new TicketArtifacts(
                 link(row.maskSha256(), base + TicketFile.MASK.segment()),
                 link(row.rewindSha256(), base + TicketFile.REWIND.segment()),
                 link(row.trainedSha256(), base + TicketFile.WEIGHTS.segment()));
@@ -278,7 +281,20 @@ public class TicketService {
                 jdbc.sql("SELECT alias FROM ticket_alias WHERE ticket_id = :t ORDER BY alias").param("t", id)
                         .query(String.class).list(),
                 jdbc.sql("SELECT tag FROM ticket_tag WHERE ticket_id = :t ORDER BY tag").param("t", id)
-                        .query(String.class).list());
+                        .query(String.class).list(),
+                tombstone, experiment.deleted() ? deletedExperiment(row.experimentId()) : null);
+    }
+
+    private TicketViews.DeletedExperiment deletedExperiment(UUID experimentId) {
+        return jdbc.sql("""
+                SELECT id, team_id, name, spec_hash, spec::text AS spec, resolved_spec::text AS resolved_spec, deleted_at
+                FROM experiment WHERE id = :id""")
+                .param("id", experimentId)
+                .query((rs, n) -> new TicketViews.DeletedExperiment(rs.getObject("id", UUID.class),
+                        rs.getObject("team_id", UUID.class), rs.getString("name"), rs.getString("spec_hash"),
+                        json.readTree(rs.getString("spec")), json.readTree(rs.getString("resolved_spec")),
+                        rs.getTimestamp("deleted_at").toInstant()))
+                .single();
     }
 
     public TicketList list(UUID experimentId, Long seed, Caller caller) {
@@ -313,19 +329,18 @@ public class TicketService {
     }
 
     public ResponseEntity<Resource> download(UUID id, TicketFile file, Caller caller) {
-        TicketRow row = readable(id, caller);
+        TicketRow row = tickets.find(id).orElseThrow(() -> ApiException.notFound("ticket " + id));
+        ExperimentAccess.Readable experiment = access.requireReadableOrDeleted(row.experimentId(), caller, "ticket " + id);
+        if (experiment.deleted()) {
+            throw ApiException.gone("ticket " + id + " is a tombstone: experiment " + row.experimentId()
+                    + " was deleted at " + experiment.deletedAt() + " and the ticket's files with it");
+        }
         String sha = switch (file) {
             case MASK -> row.maskSha256();
             case REWIND -> row.rewindSha256();
             case WEIGHTS -> row.trainedSha256();
         };
         return artifacts.download(sha, id + "-" + file.segment() + ".safetensors");
-    }
-
-    private TicketRow readable(UUID id, Caller caller) {
-        TicketRow row = tickets.find(id).orElseThrow(() -> ApiException.notFound("ticket " + id));
-        access.requireReadable(row.experimentId(), caller, "ticket " + id);
-        return row;
     }
 
     private void requireExperimentReadable(UUID experimentId, Caller caller) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 
 /** The ticket API's response bodies. */
 public final class TicketViews {
@@ -41,12 +42,21 @@ public final class TicketViews {
      * (null for every other kind), each the parent of the next and the last the parent of the run's ticket.
      * A transfer of an uploaded mask has no parent ticket; {@code sourceMaskId} names the mask (null otherwise).
      * {@code aliases} (names unique in the experiment) and {@code tags} are the labels the ticket carries now.
+     * A {@code tombstone} is what remains of a ticket of a deleted experiment that other experiments'
+     * lineage names: identity, counts, metrics and provenance, no files ({@code artifacts} null, the
+     * downloads answer 410) and no labels; {@code deletedExperiment} then gives its experiment's name
+     * and spec.
      */
     public record Ticket(UUID id, UUID experimentId, UUID jobId, long seed, int level, UUID parentTicketId,
             double sparsity, WeightCount prunable, WeightCount allParameters, Map<String, WeightCount> layers,
             List<MetricView> metrics, Map<String, String> provenance, TicketArtifacts artifacts, Instant createdAt,
             String kind, Map<String, Object> calibration, Long step, UUID sourceMaskId, List<String> aliases,
-            List<String> tags) {
+            List<String> tags, boolean tombstone, DeletedExperiment deletedExperiment) {
+    }
+
+    /** A deleted experiment as its tombstones show it: its name, its spec as submitted and resolved, and when it went. */
+    public record DeletedExperiment(UUID id, UUID teamId, String name, String specHash, JsonNode spec,
+            JsonNode resolvedSpec, Instant deletedAt) {
     }
 
     /** A ticket in a listing; the metrics are the test-split values when reported; {@code step} as in {@link Ticket}. */

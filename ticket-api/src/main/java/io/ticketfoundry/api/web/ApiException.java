@@ -1,6 +1,8 @@
 package io.ticketfoundry.api.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /** A domain error rendered as RFC 9457 problem+json by {@link ProblemHandler}. */
@@ -9,6 +11,7 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String title;
     private final List<FieldProblem> errors;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     public ApiException(HttpStatus status, String title, String detail, List<FieldProblem> errors) {
         super(detail);
@@ -31,6 +34,11 @@ public class ApiException extends RuntimeException {
 
     public static ApiException forbidden(String detail) {
         return new ApiException(HttpStatus.FORBIDDEN, "Forbidden", detail);
+    }
+
+    /** 410: the thing was deleted and what remains of it (a tombstone) cannot serve the request. */
+    public static ApiException gone(String detail) {
+        return new ApiException(HttpStatus.GONE, "Gone", detail);
     }
 
     public static ApiException conflict(String detail) {
@@ -58,5 +66,15 @@ public class ApiException extends RuntimeException {
 
     public List<FieldProblem> errors() {
         return errors;
+    }
+
+    /** Adds a member to the problem body besides type, title, status, detail and errors. */
+    public ApiException with(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    public Map<String, Object> properties() {
+        return java.util.Collections.unmodifiableMap(properties);
     }
 }
