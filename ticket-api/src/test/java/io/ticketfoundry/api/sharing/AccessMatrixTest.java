@@ -77,6 +77,7 @@ class AccessMatrixTest extends QueueTestBase {
                 new Case("GET", e + "/tags", null, READ),
                 new Case("GET", e + "/tags/paper", null, READ),
                 new Case("GET", e + "/sharing", null, OWN_TEAM_READ),
+                new Case("GET", e + "/export", null, READ),
                 new Case("PUT", e + "/aliases/best", Map.of("ticketId", w.ticket.toString()), WRITE),
                 new Case("PUT", t + "/tags/paper", null, WRITE),
                 new Case("POST", t + "/evaluations", Map.of(), WRITE),
@@ -124,6 +125,40 @@ class AccessMatrixTest extends QueueTestBase {
             }
         }
         assertThat(wrong).as("%d answers checked", checked).isEmpty();
+    }
+
+    @Test
+    void onlyTheOwnersMembersDeleteAndEveryPersonMayImportIntoTheirTeam() {
+        AccessWorld w = new AccessWorld(fx, queue, jdbc);
+        String path = "/api/v1/experiments/" + w.experiment + "?cancel=true";
+        Map<String, Integer> refused = new LinkedHashMap<>();
+        refused.put(w.owner.viewerToken(), 403);
+        refused.put(w.reader.memberToken(), 403);
+        refused.put(w.reader.viewerToken(), 403);
+        refused.put(w.stranger.memberToken(), 404);
+        refused.put(w.worker, 404);
+        refused.put(null, 401);
+        List<String> wrong = new ArrayList<>();
+        refused.forEach((token, expected) -> {
+            int status = fx.call(token, "DELETE", path, null).statusCode();
+            if (status != expected) {
+                wrong.add("DELETE as " + (token == null ? "nobody" : token.substring(0, 8)) + ": " + status);
+            }
+        });
+        assertThat(wrong).isEmpty();
+        assertThat(fx.call(w.owner.memberToken(), "DELETE", path, null).statusCode()).isEqualTo(200);
+        assertThat(fx.call(w.ownerAdmin, "DELETE", path, null).statusCode()).as("gone already").isEqualTo(404);
+
+        // an import is checked for the caller's right to write into its own team before the archive is read
+        byte[] notAnArchive = {1, 2, 3};
+        assertThat(fx.postMultipart(w.owner.viewerToken(), "/api/v1/imports", Map.of(), Map.of("archive", notAnArchive))
+                .statusCode()).isEqualTo(403);
+        assertThat(fx.postMultipart(w.worker, "/api/v1/imports", Map.of(), Map.of("archive", notAnArchive))
+                .statusCode()).isEqualTo(403);
+        assertThat(fx.postMultipart(null, "/api/v1/imports", Map.of(), Map.of("archive", notAnArchive))
+                .statusCode()).isEqualTo(401);
+        assertThat(fx.postMultipart(w.stranger.memberToken(), "/api/v1/imports", Map.of(), Map.of("archive", notAnArchive))
+                .statusCode()).as("a member reaches the archive check").isEqualTo(400);
     }
 
     @Test
