@@ -27,6 +27,8 @@ class ArtifactDeletionTest extends QueueTestBase {
     ArtifactStore store;
     @Autowired
     WorkerService workers;
+    @Autowired
+    ArtifactCollector collector;
 
     private final Random random = new Random(11);
 
@@ -117,6 +119,25 @@ class ArtifactDeletionTest extends QueueTestBase {
                 content, bytes.length, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT));
         assertThat(store.exists(FilesystemArtifactStore.keyOf(QueueFixtures.sha256(bytes)))).isFalse();
+    }
+
+    @Test
+    void theCollectorTakesOldUnreferencedArtifactsOnly() {
+        ArtifactStore.StoredObject old = stored();
+        ArtifactStore.StoredObject young = stored();
+        ArtifactStore.StoredObject named = stored();
+        artifacts.record(old, "application/octet-stream");
+        artifacts.record(young, "application/octet-stream");
+        UUID job = queue.enqueueImpLevel(fx.experiment(fx.team().id()), 0, 0, null, QueueFixtures.uniquePool());
+        artifacts.recordOutput(job, named, "application/octet-stream");
+        jdbc.sql("UPDATE artifact SET created_at = now() - interval '2 hours' WHERE sha256 IN (:shas)")
+                .param("shas", List.of(old.sha256(), named.sha256())).update();
+
+        assertThat(collector.collect()).isPositive();
+        assertThat(hasRow(old.sha256())).isFalse();
+        assertThat(store.exists(old.storageKey())).isFalse();
+        assertThat(hasRow(young.sha256())).as("within the grace").isTrue();
+        assertThat(hasRow(named.sha256())).isTrue();
     }
 
     @Test
