@@ -81,14 +81,22 @@ public class ExperimentDeletion {
             // jobs first, as a completing worker locks them (then the experiment, by its ticket's key);
             // the experiment then keeps new jobs and tickets out, and the second job lock takes any newcomer
             lockJobs(experimentId);
-            jdbc.sql("SELECT id FROM experiment WHERE id = :e FOR UPDATE").param("e", experimentId).query(UUID.class).single();
+            // a concurrent deletion may have gone first
+            record Row(java.sql.Timestamp deletedAt) {
+            }
+            Row row = jdbc.sql("SELECT deleted_at FROM experiment WHERE id = :e FOR UPDATE").param("e", experimentId)
+                    .query((rs, n) -> new Row(rs.getTimestamp("deleted_at"))).optional()
+                    .orElseThrow(() -> ApiException.notFound("experiment " + experimentId));
+            if (row.deletedAt() != null) {
+                throw ExperimentAccess.gone(experimentId, row.deletedAt().toInstant(), "experiment " + experimentId);
+            }
             Map<String, Long> live = lockJobs(experimentId);
             long leased = live.getOrDefault("leased", 0L);
             if (leased > 0 && !cancel) {
                 throw ApiException.conflict("experiment " + experimentId + " has " + leased + " running job(s); "
                         + "DELETE with ?cancel=true ends them with the experiment");
             }
-            jdbc.sql("SELECT id FROM ticket WHERE experiment_id = :e FOR UPDATE").param("e", experimentId)
+            jdbc.sql("SELECT id FROM ticket WHERE experiment_id = :e ORDER BY id FOR UPDATE").param("e", experimentId)
                     .query(UUID.class).list();
             List<String> blockers = foreignLiveJobs(experimentId);
             if (!blockers.isEmpty()) {
@@ -121,7 +129,7 @@ public class ExperimentDeletion {
     /** Locks the experiment's jobs; answers how many are queued and leased. */
     private Map<String, Long> lockJobs(UUID experimentId) {
         Map<String, Long> out = new HashMap<>();
-        jdbc.sql("SELECT status FROM job WHERE experiment_id = :e FOR UPDATE").param("e", experimentId)
+        jdbc.sql("SELECT status FROM job WHERE experiment_id = :e ORDER BY id FOR UPDATE").param("e", experimentId)
                 .query(String.class).list().forEach(s -> out.merge(s, 1L, Long::sum));
         return out;
     }

@@ -200,6 +200,25 @@ class ExperimentDeletionTest extends QueueTestBase {
         assertThat(delete(owner.memberToken(), again, false).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void twoDeletionsAtOnceEndWithOneDeletion() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = pool.invokeAll(List.of(
+                    () -> delete(owner.memberToken(), source, true).statusCode(),
+                    () -> delete(owner.memberToken(), source, true).statusCode()));
+            List<Integer> statuses = new ArrayList<>();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                statuses.add(answer.get());
+            }
+            assertThat(statuses).containsExactlyInAnyOrder(200, 404);
+        } finally {
+            pool.shutdown();
+        }
+        assertNothingOrphaned();
+        assertThat(rows()).isEmpty();
+    }
+
     private static List<UUID> ids(JsonNode array) {
         List<UUID> out = new ArrayList<>();
         array.forEach(node -> out.add(UUID.fromString(node.asString())));
