@@ -74,20 +74,19 @@ public class ExperimentExport {
      * 503 before anything is sent when a file is missing from the store.
      */
     public Prepared prepare(UUID experimentId, Caller caller) {
-        Prepared prepared = snapshot.execute(status -> {
+        return snapshot.execute(status -> {
             ExperimentAccess.Access found = access.requireReadable(experimentId, caller, "experiment " + experimentId);
             Prepared made = read(experimentId);
+            for (Map.Entry<String, String> file : made.storageKeys().entrySet()) {
+                if (!store.exists(file.getValue())) {
+                    throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Artifact unavailable",
+                            "the bytes of artifact " + file.getKey() + " are not in the artifact store");
+                }
+            }
             audit.record(caller, found.teamId(), "experiment.exported", "experiment", experimentId,
                     Map.of("tickets", made.manifest().tickets().size(), "files", made.manifest().files().size()));
             return made;
         });
-        for (Map.Entry<String, String> file : prepared.storageKeys().entrySet()) {
-            if (!store.exists(file.getValue())) {
-                throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Artifact unavailable",
-                        "the bytes of artifact " + file.getKey() + " are not in the artifact store");
-            }
-        }
-        return prepared;
     }
 
     /** Writes the archive; {@code out} is not closed. */

@@ -192,6 +192,18 @@ class ExperimentArchiveTest extends QueueTestBase {
     }
 
     @Test
+    void aFileMissingFromTheStoreIsA503BeforeAnythingIsSent() {
+        String mask = fx.tree(fx.get(owner.viewerToken(), "/api/v1/tickets/" + t0)).path("artifacts").path("mask")
+                .path("sha256").asString();
+        store.delete(FilesystemArtifactStore.keyOf(mask));
+        HttpResponse<byte[]> response = fx.getBytes(owner.viewerToken(), "/api/v1/experiments/" + source + "/export");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(new String(response.body())).contains(mask);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE action = 'experiment.exported' AND target_id = :e")
+                .param("e", source.toString()).query(Long.class).single()).isZero();
+    }
+
+    @Test
     void anotherTeamImportsTheSameTicketsMetricsFilesAndLineage() {
         byte[] archive = export(owner.viewerToken(), source);
         QueueFixtures.Team importer = fx.team();
