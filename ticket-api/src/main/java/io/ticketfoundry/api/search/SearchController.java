@@ -4,8 +4,8 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.ticketfoundry.api.search.SearchViews.ExperimentPage;
-import io.ticketfoundry.api.search.SearchViews.TicketPage;
+import io.ticketfoundry.api.search.SearchViews.ExperimentSearchPage;
+import io.ticketfoundry.api.search.SearchViews.TicketSearchPage;
 import io.ticketfoundry.api.team.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -54,9 +54,9 @@ public class SearchController {
                     + "headline metrics (accuracy, ECE, NLL, Brier on the test split of the experiment's dataset). "
                     + "Spec fields are the ticket's experiment's. Team tokens only (worker and platform-admin tokens: "
                     + "403). " + LANGUAGE)
-    public TicketPage tickets(
+    public TicketSearchPage searchTickets(
             @Parameter(description = Q, examples = {
-                @ExampleObject(name = "issue", summary = "calibrated, very sparse CIFAR-10 tickets",
+                @ExampleObject(name = "issue", summary = "well-calibrated, very sparse CIFAR-10 tickets",
                         value = "dataset = cifar10 AND sparsity >= 0.9 AND (ece < 0.05 OR nll < 0.3)"),
                 @ExampleObject(name = "spec", summary = "spec paths, IN and NOT",
                         value = "spec.training.learningRate <= 0.05 AND objective IN (vwcc, mixup) AND NOT kind = snapshot"),
@@ -82,9 +82,9 @@ public class SearchController {
                     + "Sorting by a ticket field or metric orders by its smallest value over the matching tickets when "
                     + "ascending, its largest when descending. Team tokens only (worker and platform-admin tokens: 403). "
                     + LANGUAGE)
-    public ExperimentPage experiments(
+    public ExperimentSearchPage searchExperiments(
             @Parameter(description = Q, examples = {
-                @ExampleObject(name = "issue", summary = "experiments with a calibrated, very sparse CIFAR-10 ticket",
+                @ExampleObject(name = "issue", summary = "experiments with a well-calibrated, very sparse CIFAR-10 ticket",
                         value = "dataset = cifar10 AND sparsity >= 0.9 AND (ece < 0.05 OR nll < 0.3)"),
                 @ExampleObject(name = "spec", summary = "spec only",
                         value = "name ~ resnet AND spec.pruning.strategy IN (snip, grasp) AND created >= 2025-01-01")})

@@ -1,9 +1,9 @@
 package io.ticketfoundry.api.search;
 
 import io.ticketfoundry.api.search.SearchViews.ExperimentHit;
-import io.ticketfoundry.api.search.SearchViews.ExperimentPage;
+import io.ticketfoundry.api.search.SearchViews.ExperimentSearchPage;
 import io.ticketfoundry.api.search.SearchViews.TicketHit;
-import io.ticketfoundry.api.search.SearchViews.TicketPage;
+import io.ticketfoundry.api.search.SearchViews.TicketSearchPage;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.api.web.FieldProblem;
@@ -43,7 +43,7 @@ public class SearchService {
             boolean descending, SearchCursor after, int limit, String fingerprint) {
     }
 
-    public TicketPage tickets(Caller caller, String q, String sort, Integer limit, String cursor) {
+    public TicketSearchPage tickets(Caller caller, String q, String sort, Integer limit, String cursor) {
         VisibleExperiments.Predicate visible = VisibleExperiments.predicate(caller, "e");
         SearchSql sql = new SearchSql();
         Map<String, String> headline = new HashMap<>();
@@ -66,10 +66,10 @@ public class SearchService {
                 headline.get("nll"), headline.get("brier"), plan.sort().sql(), sql.laterals(), visible.sql(),
                 plan.where(), keyset(plan), plan.descending() ? "DESC" : "ASC", plan.limit() + 1);
         List<Row<TicketHit>> rows = run(statement, plan, SearchService::ticket);
-        return new TicketPage(items(rows, plan), next(rows, plan));
+        return new TicketSearchPage(items(rows, plan), next(rows, plan));
     }
 
-    public ExperimentPage experiments(Caller caller, String q, String sort, Integer limit, String cursor) {
+    public ExperimentSearchPage experiments(Caller caller, String q, String sort, Integer limit, String cursor) {
         VisibleExperiments.Predicate visible = VisibleExperiments.predicate(caller, "e");
         SearchSql sql = new SearchSql();
         Plan plan = plan("experiments", visible, sql, q, sort, limit, cursor);
@@ -91,7 +91,7 @@ public class SearchService {
                 LIMIT %d""".formatted(sortText(plan.sort()), sortValue, sql.laterals(), visible.sql(), plan.where(),
                 keyset(plan), plan.descending() ? "DESC" : "ASC", plan.limit() + 1);
         List<Row<ExperimentHit>> rows = run(statement, plan, SearchService::experiment);
-        return new ExperimentPage(items(rows, plan), next(rows, plan));
+        return new ExperimentSearchPage(items(rows, plan), next(rows, plan));
     }
 
     /** Reads and checks every parameter; all problems are reported together, each naming its parameter. */

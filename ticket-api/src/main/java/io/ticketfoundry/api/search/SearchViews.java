@@ -26,7 +26,7 @@ public final class SearchViews {
             Instant createdAt, @Schema(description = SORT_VALUE) Object sortValue) {
     }
 
-    public record TicketPage(List<TicketHit> items, @Schema(description = NEXT) String next) {
+    public record TicketSearchPage(List<TicketHit> items, @Schema(description = NEXT) String next) {
     }
 
     /**
@@ -39,6 +39,6 @@ public final class SearchViews {
                     + "when ascending, the largest when descending") Object sortValue) {
     }
 
-    public record ExperimentPage(List<ExperimentHit> items, @Schema(description = NEXT) String next) {
+    public record ExperimentSearchPage(List<ExperimentHit> items, @Schema(description = NEXT) String next) {
     }
 }
