@@ -17,11 +17,11 @@ import java.util.UUID;
  */
 record SearchCursor(String fingerprint, UUID id, String value) {
 
+    /** A short hash of the endpoint, the query and the sort. */
     static String fingerprint(String target, String query, String sort) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] hash = digest.digest((target + "\n" + (query == null ? "" : query.strip()) + "\n"
-                    + (sort == null ? "" : sort.strip())).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = digest.digest((target + "\n" + query + "\n" + sort).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -2,6 +2,7 @@ package io.ticketfoundry.api.search;
 
 import io.ticketfoundry.api.metric.MetricScope;
 import io.ticketfoundry.api.metric.MetricSelection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,7 @@ final class SearchFields {
 
     /** Every name a query can use besides spec paths, for error messages and the docs. */
     static List<String> simpleNames() {
-        List<String> names = new java.util.ArrayList<>(List.of("model", "dataset", "objective", "optimizer", "name",
+        List<String> names = new ArrayList<>(List.of("model", "dataset", "objective", "optimizer", "name",
                 "created", "experiment", "seed", "level", "kind", "sparsity", "remaining"));
         names.addAll(MetricSelection.KNOWN_METRICS);
         return names;

@@ -102,9 +102,11 @@ public class SearchService {
         if (pageSize < 1 || pageSize > MAX_LIMIT) {
             problems.add(new FieldProblem("limit", "must be between 1 and " + MAX_LIMIT));
         }
+        Expr expr = null;
         String where = null;
         try {
-            where = new ConditionCompiler(sql).compile(QueryParser.parse(q));
+            expr = QueryParser.parse(q);
+            where = new ConditionCompiler(sql).compile(expr);
         } catch (QueryException e) {
             problems.add(new FieldProblem("q", e.getMessage()));
         }
@@ -116,12 +118,17 @@ public class SearchService {
         } catch (QueryException e) {
             problems.add(new FieldProblem("sort", e.getMessage()));
         }
-        String fingerprint = SearchCursor.fingerprint(target, q, sort);
+        String fingerprint = null;
         SearchCursor after = null;
-        if (cursor != null && !cursor.isBlank()) {
-            after = SearchCursor.decode(cursor, fingerprint);
-            if (after == null || (sortField != null && !after.valueFits(sortField.sqlType()))) {
-                problems.add(new FieldProblem("cursor", "is not the next cursor of a search with this q and sort"));
+        if (where != null && sortField != null) {
+            // the search as parsed, so that spacing and an explicit default sort do not change it
+            fingerprint = SearchCursor.fingerprint(target, expr == null ? "" : expr.describe(),
+                    (order.descending() ? "-" : "") + sortField.name());
+            if (cursor != null && !cursor.isBlank()) {
+                after = SearchCursor.decode(cursor, fingerprint);
+                if (after == null || !after.valueFits(sortField.sqlType())) {
+                    problems.add(new FieldProblem("cursor", "is not the next cursor of a search with this q and sort"));
+                }
             }
         }
         if (!problems.isEmpty()) {

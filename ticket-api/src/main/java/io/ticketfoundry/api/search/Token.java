@@ -25,7 +25,6 @@ record Token(Type type, String text, int position) {
     String describe() {
         return switch (type) {
             case END -> "the end of the query";
-            case STRING -> "'" + shortened(text) + "'";
             case QUALIFIER -> "'[" + shortened(text) + "]'";
             default -> "'" + shortened(text) + "'";
         };

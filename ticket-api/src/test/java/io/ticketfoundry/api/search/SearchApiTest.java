@@ -350,6 +350,8 @@ class SearchApiTest extends QueueTestBase {
                 .containsExactly("cursor");
         assertThat(get(team.viewerToken(), "tickets", "level = 1", "limit", "5", "cursor", next).statusCode())
                 .as("the page size may change").isEqualTo(200);
+        assertThat(get(team.viewerToken(), "tickets", " level=1 ", "sort", "-created", "cursor", next).statusCode())
+                .as("the same search spelt otherwise").isEqualTo(200);
     }
 
     // ---- experiments -----------------------------------------------------------------------------
