@@ -1,5 +1,6 @@
 package io.ticketfoundry.api.search;
 
+import io.ticketfoundry.api.sharing.ExperimentAccess;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
 import java.util.Map;
@@ -7,8 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * The one place that decides which experiments a search may return: the SQL predicate over the
- * experiment aliased {@code alias}, with its parameters (named {@code visible_*}). Today a user
- * token reads its own team's experiments; worker and platform-admin tokens search nothing.
+ * experiment aliased {@code alias}, with its parameters. A person's token finds what it may read
+ * ({@link ExperimentAccess}: its teams' experiments, those shared with its teams, public ones);
+ * worker and platform-admin tokens search nothing.
  */
 final class VisibleExperiments {
 
@@ -28,6 +30,6 @@ final class VisibleExperiments {
         if (!caller.isUser()) {
             throw ApiException.forbidden("search covers the experiments of a team: use a team member, viewer or admin token");
         }
-        return new Predicate(alias + ".team_id = :visible_team", Map.of("visible_team", caller.teamId()));
+        return new Predicate(ExperimentAccess.readable(alias), ExperimentAccess.parameters(caller));
     }
 }

@@ -96,6 +96,8 @@ class AccessMatrixTest extends QueueTestBase {
                 new Case("GET", "/api/v1/jobs", null, ANY_PERSON),
                 new Case("GET", "/api/v1/masks", null, ANY_PERSON),
                 new Case("GET", "/api/v1/me/tokens", null, ANY_PERSON),
+                new Case("GET", "/api/v1/search/tickets?q=accuracy%20%3E%200", null, ANY_PERSON),
+                new Case("GET", "/api/v1/search/experiments?q=model%20%3D%20lenet-300-100", null, ANY_PERSON),
                 new Case("POST", "/api/v1/worker/leases", Map.of("workerId", "matrix"), WORKER_ONLY));
 
         Map<Who, String> tokens = new LinkedHashMap<>();
@@ -148,6 +150,12 @@ class AccessMatrixTest extends QueueTestBase {
         // a foreign team's name and id do not leak through sharing errors or the team list
         assertThat(ids(fx.tree(fx.get(stranger, "/api/v1/teams")))).containsExactly(w.stranger.id().toString());
         assertThat(fx.tree(fx.get(stranger, "/api/v1/masks"))).isEmpty();
+        // search finds the shared ticket for the reader, and nothing of the owner's for the stranger
+        String query = "/api/v1/search/tickets?limit=200&q=experiment%20%3D%20" + experiment;
+        assertThat(ids(fx.tree(fx.get(w.reader.memberToken(), query)).path("items"))).containsExactly(w.ticket.toString());
+        assertThat(fx.tree(fx.get(stranger, query)).path("items")).isEmpty();
+        assertThat(ids(fx.tree(fx.get(stranger, "/api/v1/search/experiments?limit=200&q=model%20%3D%20lenet-300-100"))
+                .path("items"))).doesNotContain(experiment);
     }
 
     private static List<String> ids(JsonNode items) {
