@@ -12,7 +12,7 @@ const ACTIVE = new Set(['queued', 'leased']);
  * experiment and its lineage.
  */
 export function jobProgress(experimentId, { onChange }) {
-  const summary = h('span', { class: 'muted', id: 'job-summary' });
+  const summary = h('span', { class: 'muted', id: 'job-summary', role: 'status' });
   const body = h('tbody');
   const table = h('table', { class: 'data compact', id: 'jobs-active' },
     h('caption', { class: 'visually-hidden' }, 'Queued and running jobs'),
@@ -63,10 +63,14 @@ export function jobProgress(experimentId, { onChange }) {
       counts[job.status] = (counts[job.status] ?? 0) + 1;
     }
     const order = ['leased', 'queued', 'succeeded', 'failed', 'cancelled'];
-    summary.textContent = jobs.length === 0 ? 'No jobs.'
+    const text = jobs.length === 0 ? 'No jobs.'
       : order.filter((status) => counts[status])
         .map((status) => `${counts[status]} ${status === 'leased' ? 'running' : status}`).join(' · ')
         + (page.total > jobs.length ? ` (latest ${jobs.length} of ${page.total})` : '');
+    if (summary.textContent !== text) {
+      // a live region: written only when it changes, so screen readers hear changes, not every poll
+      summary.textContent = text;
+    }
     const active = jobs.filter((job) => ACTIVE.has(job.status))
       .sort((a, b) => (a.status === b.status ? 0 : a.status === 'leased' ? -1 : 1) || a.seed - b.seed || a.level - b.level);
     body.replaceChildren(...active.map(row));

@@ -1,5 +1,5 @@
 import { getBlob, getJson, saveFile } from './api.js';
-import { errorBox, fmt, h, kindLabel } from './dom.js';
+import { announce, errorBox, fmt, h, kindLabel } from './dom.js';
 
 const FILES = [
   ['mask', 'Mask', 'U8, 1 = kept'],
@@ -42,6 +42,7 @@ export function ticketPanel(context) {
       releaseImage();
       element.replaceChildren(...render(ticket));
       element.dataset.ticketId = ticket.id;
+      announce(`${kindLabel(ticket.kind)} ticket, level ${ticket.level}, seed ${ticket.seed} shown`);
       loadReliability(ticket, mine);
     } catch (error) {
       if (mine === generation) {
