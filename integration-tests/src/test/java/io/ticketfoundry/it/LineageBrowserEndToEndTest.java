@@ -199,7 +199,7 @@ class LineageBrowserEndToEndTest {
     }
 
     @Test
-    void aTransferShowsItsSourceInTheOtherExperimentAndLinksToIt() {
+    void aTransferShowsItsSourceInTheOtherExperimentAndLinksToIt() throws Exception {
         String source = imp(1).path("id").asString();
         open("#/experiments/" + transfer.path("id").asString());
         WebElement external = wait.until(ExpectedConditions.presenceOfElementLocated(
@@ -217,6 +217,7 @@ class LineageBrowserEndToEndTest {
         transferred.click();
         WebElement parent = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#ticket-panel a.source-link")));
         assertThat(parent.getText()).contains("browser lottery");
+        screenshot("transfer.png");
 
         external.click();
         wait.until(ExpectedConditions.urlContains("#/experiments/" + lottery.path("id").asString() + "/tickets/" + source));

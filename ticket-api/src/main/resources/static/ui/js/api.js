@@ -64,10 +64,6 @@ export async function getJson(path, options) {
   return (await request(path, options)).json();
 }
 
-export async function postJson(path) {
-  return (await request(path, { method: 'POST' })).json();
-}
-
 /** A binary response as a Blob, with the file name its Content-Disposition gives. */
 export async function getBlob(path, options) {
   const response = await request(path, { accept: '*/*', ...options });

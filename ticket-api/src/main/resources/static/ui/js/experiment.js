@@ -202,6 +202,10 @@ export function experimentView(root, experimentId, initialTicketId) {
       if (changed) {
         renderGraph();
       }
+      if (selected) {
+        // an evaluate or calibrate job may have added metrics to it
+        panel.refresh();
+      }
     } catch (error) {
       // the next status change tries again; the poller shows connection problems
     }

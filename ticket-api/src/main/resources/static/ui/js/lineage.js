@@ -8,7 +8,7 @@ const GAP_X = 26;
 const GAP_Y = 60;
 const SEED_GAP = 44;
 const LEFT = 64;
-const TOP = 44;
+const TOP = 60;
 const PAD = 20;
 
 export const EDGE_KINDS = [
@@ -162,7 +162,7 @@ export function renderLineage(layout, { onSelect, externalHref }) {
     svg.append(s('text', { class: 'axis-label', x: 8, y: TOP + row * (NODE_H + GAP_Y) + NODE_H / 2 + 4 }, `L${level}`));
   });
   for (const seed of layout.seeds) {
-    svg.append(s('text', { class: 'axis-label', x: layout.seedX.get(seed), y: 22 }, `seed ${seed}`));
+    svg.append(s('text', { class: 'axis-label', x: layout.seedX.get(seed), y: 18 }, `seed ${seed}`));
   }
   const edges = s('g', { class: 'edges', 'aria-hidden': 'true' });
   for (const edge of layout.edges) {

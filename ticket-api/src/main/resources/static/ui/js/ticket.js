@@ -46,6 +46,7 @@ export function ticketPanel(context) {
       loadReliability(ticket, mine);
     } catch (error) {
       if (mine === generation) {
+        shown = null;
         element.replaceChildren(h('h2', { id: 'ticket-title' }, 'Ticket'), errorBox(error));
       }
     } finally {
