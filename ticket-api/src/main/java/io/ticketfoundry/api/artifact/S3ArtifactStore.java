@@ -20,6 +20,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -117,6 +118,8 @@ public class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             }
             s3.createBucket(b -> b.bucket(bucket));
             log.info("Created bucket {} for artifacts", bucket);
+        } catch (SdkClientException e) {
+            throw new IllegalStateException("Cannot reach the S3 endpoint for bucket " + bucket + ": " + e.getMessage(), e);
         }
     }
 
