@@ -1,6 +1,8 @@
 package io.ticketfoundry.api.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /** A domain error rendered as RFC 9457 problem+json by {@link ProblemHandler}. */
@@ -9,6 +11,7 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String title;
     private final List<FieldProblem> errors;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiException(HttpStatus status, String title, String detail, List<FieldProblem> errors) {
         super(detail);
@@ -46,6 +49,16 @@ public class ApiException extends RuntimeException {
 
     public static ApiException invalid(String field, String message) {
         return invalid(List.of(new FieldProblem(field, message)));
+    }
+
+    /** Adds a header to the problem response (e.g. Content-Range on a 416). */
+    public ApiException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return Map.copyOf(headers);
     }
 
     public HttpStatus status() {
