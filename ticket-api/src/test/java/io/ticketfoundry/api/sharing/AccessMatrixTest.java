@@ -2,6 +2,7 @@ package io.ticketfoundry.api.sharing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ticketfoundry.api.mask.MaskFiles;
 import io.ticketfoundry.api.support.QueueTestBase;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ class AccessMatrixTest extends QueueTestBase {
         fx.call(w.owner.memberToken(), "PUT", e + "/aliases/best", Map.of("ticketId", w.ticket.toString()));
         fx.call(w.owner.memberToken(), "PUT", t + "/tags/paper", null);
         String mask = fx.tree(fx.postMultipart(w.owner.memberToken(), "/api/v1/masks", Map.of("model", "lenet-300-100"),
-                Map.of("file", io.ticketfoundry.api.mask.MaskFilesAccess.lenetMask()))).path("id").asString();
+                Map.of("file", MaskFiles.asF32("lenet-300-100", 10, MaskFiles.randomMask("lenet-300-100", 10, 0.5, 42)))))
+                .path("id").asString();
 
         List<Case> cases = List.of(
                 new Case("GET", e, null, READ),
