@@ -2,6 +2,7 @@ package io.ticketfoundry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ticketfoundry.api.artifact.S3ArtifactStore;
 import io.ticketfoundry.api.config.FoundryProperties;
 import io.ticketfoundry.worker.WorkerConfig;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ClassPathResource;
 import org.yaml.snakeyaml.Yaml;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * There is no Docker engine on the build machines, so docker-compose.yml is never run here. This
@@ -37,7 +39,8 @@ class DockerComposeAgreementTest {
     private static final Map<String, String> SHELL = Map.of(
             "TF_BOOTSTRAP_TOKEN", "tf_admin_from_shell",
             "TF_WORKER_TOKEN", "tf_worker_from_shell",
-            "TF_DB_PASSWORD", "secret-from-shell");
+            "TF_DB_PASSWORD", "secret-from-shell",
+            "TF_S3_SECRET_KEY", "s3-secret-from-shell");
 
     private static Map<String, Object> services;
     private static StandardEnvironment applicationDefaults;
@@ -55,8 +58,8 @@ class DockerComposeAgreementTest {
     }
 
     @Test
-    void runsPostgresTheApiAndAWorkerFromTheProjectsDockerfiles() {
-        assertThat(services).containsOnlyKeys("postgres", "ticket-api", "trainer-worker");
+    void runsPostgresMinioTheApiAndAWorkerFromTheProjectsDockerfiles() {
+        assertThat(services).containsOnlyKeys("postgres", "minio", "ticket-api", "trainer-worker");
         for (String service : List.of("ticket-api", "trainer-worker")) {
             Map<String, Object> build = map(service(service).get("build"));
             Path dockerfile = ROOT.resolve(String.valueOf(build.get("context"))).resolve(String.valueOf(build.get("dockerfile")));
@@ -78,9 +81,51 @@ class DockerComposeAgreementTest {
         assertThat(environment.getProperty("spring.datasource.username")).isEqualTo("ticketfoundry");
         assertThat(environment.getProperty("spring.datasource.password")).isEqualTo("secret-from-shell");
 
+        FoundryProperties.S3 s3 = properties.artifacts().s3();
+        assertThat(properties.artifacts().store()).isEqualTo(FoundryProperties.Store.S3);
+        assertThat(s3.endpoint()).isEqualTo(URI.create(env.get("TF_ARTIFACTS_S3_ENDPOINT")));
+        assertThat(s3.region()).isEqualTo(env.get("TF_ARTIFACTS_S3_REGION"));
+        assertThat(s3.bucket()).isEqualTo(env.get("TF_ARTIFACTS_S3_BUCKET")).isNotBlank();
+        assertThat(s3.accessKey()).isEqualTo(env.get("TF_ARTIFACTS_S3_ACCESS_KEY")).isNotBlank();
+        assertThat(s3.secretKey()).isEqualTo("s3-secret-from-shell");
+        assertThat(s3.pathStyle()).isTrue();
+        assertThat(s3.createBucket()).isTrue();
+        assertThat(s3.prefix()).isEmpty();
+
         Set<String> understood = Set.of("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD",
-                "TF_DATA_DIR", "TF_BOOTSTRAP_TOKEN", "TF_BOOTSTRAP_WORKER_TOKEN");
+                "TF_DATA_DIR", "TF_BOOTSTRAP_TOKEN", "TF_BOOTSTRAP_WORKER_TOKEN", "TF_ARTIFACTS_STORE",
+                "TF_ARTIFACTS_S3_ENDPOINT", "TF_ARTIFACTS_S3_REGION", "TF_ARTIFACTS_S3_BUCKET", "TF_ARTIFACTS_S3_ACCESS_KEY",
+                "TF_ARTIFACTS_S3_SECRET_KEY", "TF_ARTIFACTS_S3_PATH_STYLE", "TF_ARTIFACTS_S3_CREATE_BUCKET");
         assertThat(env.keySet()).isSubsetOf(understood);
+    }
+
+    @Test
+    void theApiStoresArtifactsInTheMinioComposeRunsWithItsCredentials() {
+        Map<String, String> minio = environment("minio");
+        FoundryProperties.S3 s3 = Binder.get(environmentWith(environment("ticket-api")))
+                .bind("tf", FoundryProperties.class).get().artifacts().s3();
+        assertThat(String.valueOf(service("minio").get("image"))).startsWith("minio/minio:");
+        List<String> command = ((List<?>) service("minio").get("command")).stream().map(String::valueOf).toList();
+        assertThat(command).startsWith("server");
+        String address = command.get(command.indexOf("--address") + 1);
+        assertThat(s3.endpoint().getHost()).isEqualTo("minio");
+        assertThat(":" + s3.endpoint().getPort()).isEqualTo(address);
+        assertThat(s3.accessKey()).isEqualTo(minio.get("MINIO_ROOT_USER"));
+        assertThat(s3.secretKey()).isEqualTo(minio.get("MINIO_ROOT_PASSWORD"));
+        assertThat(minio.get("MINIO_ROOT_PASSWORD")).as("MinIO refuses shorter passwords").hasSizeGreaterThanOrEqualTo(8);
+        assertThat(((List<?>) service("minio").get("volumes")).stream().map(String::valueOf))
+                .anySatisfy(volume -> assertThat(volume).endsWith(":" + command.get(1)));
+        // nothing else creates the bucket, and "minio" as a host name only works path-style
+        assertThat(s3.createBucket()).isTrue();
+        assertThat(s3.pathStyle()).isTrue();
+        try (S3Client client = S3ArtifactStore.clientBuilder(s3).build()) {
+            assertThat(client.serviceClientConfiguration().endpointOverride()).hasValue(s3.endpoint());
+            assertThat(client.serviceClientConfiguration().region().id()).isEqualTo(s3.region());
+        }
+
+        assertThat(String.join(" ", healthcheck("minio"))).contains("mc ready local");
+        assertThat(map(map(service("ticket-api").get("depends_on")).get("minio")).get("condition"))
+                .isEqualTo("service_healthy");
     }
 
     @Test
@@ -148,7 +193,10 @@ class DockerComposeAgreementTest {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
         environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource("compose", new HashMap<>(env)));
+        // named as Spring names the real one, so that it maps TF_ARTIFACTS_S3_BUCKET to tf.artifacts.s3.bucket as
+        // the application does (another name binds only leaf values whose parent object is bound from elsewhere)
+        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource("compose-"
+                + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new HashMap<>(env)));
         applicationDefaults.getPropertySources().forEach(source -> environment.getPropertySources().addLast(source));
         ConfigurationPropertySources.attach(environment);
         return environment;
@@ -176,7 +224,7 @@ class DockerComposeAgreementTest {
         return resolved;
     }
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z_]+)(?::?([-?])([^}]*))?}");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::?([-?])([^}]*))?}");
 
     private static String interpolate(String value) {
         Matcher matcher = VARIABLE.matcher(value);
@@ -194,6 +242,7 @@ class DockerComposeAgreementTest {
             matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         matcher.appendTail(out);
+        assertThat(out.toString()).as("every variable of " + value + " is interpolated").doesNotContain("${");
         return out.toString();
     }
 

@@ -2,7 +2,6 @@ package io.ticketfoundry.api.artifact;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -58,9 +57,7 @@ public class ArtifactCollector implements SchedulingConfigurer {
 
     /** Deletes every unreferenced artifact older than the grace; answers how many went. */
     public int collect() {
-        String unreferenced = ArtifactService.REFERENCES.stream()
-                .map(r -> "NOT EXISTS (SELECT 1 FROM " + r.table() + " x WHERE x." + r.column() + " = a.sha256)")
-                .collect(Collectors.joining(" AND "));
+        String unreferenced = "NOT " + ArtifactService.anyReference("a.sha256");
         int deleted = 0;
         String after = "";
         while (true) {
@@ -69,7 +66,7 @@ public class ArtifactCollector implements SchedulingConfigurer {
                     .param("grace", grace.toMillis()).param("after", after).param("limit", BATCH)
                     .query(String.class).list();
             for (String sha : batch) {
-                if (artifacts.deleteIfUnreferenced(sha)) {
+                if (artifacts.deleteIfUnreferenced(sha) == ArtifactService.Deletion.DELETED) {
                     deleted++;
                 }
             }

@@ -116,12 +116,9 @@ public class ExperimentDeletion {
             return new Outcome(purge, ended);
         });
         Purge purge = outcome.purge();
-        int deleted = 0;
-        for (String sha : new TreeSet<>(purge.released())) {
-            if (artifacts.deleteIfUnreferenced(sha)) {
-                deleted++;
-            }
-        }
+        // each in a transaction of its own, now that nothing of the experiment names them
+        int deleted = (int) artifacts.deleteIfUnreferenced(new TreeSet<>(purge.released())).values().stream()
+                .filter(ArtifactService.Deletion.DELETED::equals).count();
         return new Deleted(experimentId, !purge.removed(), purge.kept(), purge.deletedTickets(), purge.deletedJobs(),
                 outcome.ended(), purge.released().size(), deleted, purge.trimmed());
     }

@@ -12,6 +12,7 @@ public class ApiException extends RuntimeException {
     private final String title;
     private final List<FieldProblem> errors;
     private final Map<String, Object> properties = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiException(HttpStatus status, String title, String detail, List<FieldProblem> errors) {
         super(detail);
@@ -56,6 +57,16 @@ public class ApiException extends RuntimeException {
         return invalid(List.of(new FieldProblem(field, message)));
     }
 
+    /** Adds a header to the problem response (e.g. Content-Range on a 416). */
+    public ApiException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return Map.copyOf(headers);
+    }
+
     public HttpStatus status() {
         return status;
     }
@@ -75,6 +86,6 @@ public class ApiException extends RuntimeException {
     }
 
     public Map<String, Object> properties() {
-        return java.util.Collections.unmodifiableMap(properties);
+        return Map.copyOf(properties);
     }
 }

@@ -31,7 +31,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             problem.setProperty("errors", e.errors());
         }
         e.properties().forEach(problem::setProperty);
-        return ResponseEntity.status(e.status()).body(problem);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+        e.headers().forEach(response::header);
+        return response.body(problem);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -2,6 +2,7 @@ package io.ticketfoundry.api.web;
 
 import io.ticketfoundry.api.team.BearerTokenFilter;
 import io.ticketfoundry.api.team.TokenService;
+import io.ticketfoundry.api.ui.UiConfig;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -13,10 +14,14 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
- * Stateless bearer-token security. Health probes and the API docs are open; everything under
- * /api requires a token; finer checks (team, role, lease) happen in the services.
+ * Stateless bearer-token security. Health probes, the API docs and the lineage browser's static
+ * files are open; everything under /api requires a token; finer checks (team, role, lease) happen
+ * in the services.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -31,12 +36,16 @@ public class SecurityConfig {
                 .requestCache(cache -> cache.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
+                .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        PathPatternRequestMatcher.withDefaults().matcher("/ui/**"),
+                        new ContentSecurityPolicyHeaderWriter(UiConfig.CONTENT_SECURITY_POLICY))))
                 .authorizeHttpRequests(auth -> auth
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
                                 "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/error").permitAll()
+                        .requestMatchers(UiConfig.PUBLIC_PATHS).permitAll()
                         .requestMatchers("/api/v1/worker/**").hasRole("WORKER")
                         .anyRequest().authenticated())
                 .exceptionHandling(ex -> ex

@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.Random;
 
 /** Masks and weights as another tool would save them, for tests. */
-final class MaskFiles {
+public final class MaskFiles {
 
     private MaskFiles() {
     }
 
     /** A random mask of {@code density} for every prunable tensor of the model, as float32 (torch's default). */
-    static Map<String, float[]> randomMask(String model, int classes, double density, long seed) {
+    public static Map<String, float[]> randomMask(String model, int classes, double density, long seed) {
         Random random = new Random(seed);
         Map<String, float[]> values = new LinkedHashMap<>();
         for (StateDictTable.Entry entry : StateDictTable.of(model, classes).prunable()) {
@@ -34,7 +34,7 @@ final class MaskFiles {
         return values;
     }
 
-    static byte[] asF32(String model, int classes, Map<String, float[]> values) {
+    public static byte[] asF32(String model, int classes, Map<String, float[]> values) {
         List<Tensor> tensors = new ArrayList<>();
         values.forEach((name, v) -> tensors.add(Tensor.ofFloats(name, shape(model, classes, name), v)));
         return SafeTensorsWriter.toBytes(new SafeTensors(Map.of(), tensors));
@@ -66,7 +66,7 @@ final class MaskFiles {
     }
 
     /** A whole state_dict of random finite values. */
-    static byte[] weights(String model, int classes, long seed) {
+    public static byte[] weights(String model, int classes, long seed) {
         Random random = new Random(seed);
         List<Tensor> tensors = new ArrayList<>();
         for (StateDictTable.Entry entry : StateDictTable.of(model, classes).entries()) {

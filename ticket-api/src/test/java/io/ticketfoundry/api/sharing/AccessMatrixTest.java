@@ -2,6 +2,7 @@ package io.ticketfoundry.api.sharing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ticketfoundry.api.mask.MaskFiles;
 import io.ticketfoundry.api.support.QueueTestBase;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ class AccessMatrixTest extends QueueTestBase {
         fx.call(w.owner.memberToken(), "PUT", e + "/aliases/best", Map.of("ticketId", w.ticket.toString()));
         fx.call(w.owner.memberToken(), "PUT", t + "/tags/paper", null);
         String mask = fx.tree(fx.postMultipart(w.owner.memberToken(), "/api/v1/masks", Map.of("model", "lenet-300-100"),
-                Map.of("file", io.ticketfoundry.api.mask.MaskFilesAccess.lenetMask()))).path("id").asString();
+                Map.of("file", MaskFiles.asF32("lenet-300-100", 10, MaskFiles.randomMask("lenet-300-100", 10, 0.5, 42)))))
+                .path("id").asString();
 
         List<Case> cases = List.of(
                 new Case("GET", e, null, READ),
@@ -97,6 +99,8 @@ class AccessMatrixTest extends QueueTestBase {
                 new Case("GET", "/api/v1/jobs", null, ANY_PERSON),
                 new Case("GET", "/api/v1/masks", null, ANY_PERSON),
                 new Case("GET", "/api/v1/me/tokens", null, ANY_PERSON),
+                new Case("GET", "/api/v1/search/tickets?q=accuracy%20%3E%200", null, ANY_PERSON),
+                new Case("GET", "/api/v1/search/experiments?q=model%20%3D%20lenet-300-100", null, ANY_PERSON),
                 new Case("POST", "/api/v1/worker/leases", Map.of("workerId", "matrix"), WORKER_ONLY));
 
         Map<Who, String> tokens = new LinkedHashMap<>();
@@ -183,6 +187,12 @@ class AccessMatrixTest extends QueueTestBase {
         // a foreign team's name and id do not leak through sharing errors or the team list
         assertThat(ids(fx.tree(fx.get(stranger, "/api/v1/teams")))).containsExactly(w.stranger.id().toString());
         assertThat(fx.tree(fx.get(stranger, "/api/v1/masks"))).isEmpty();
+        // search finds the shared ticket for the reader, and nothing of the owner's for the stranger
+        String query = "/api/v1/search/tickets?limit=200&q=experiment%20%3D%20" + experiment;
+        assertThat(ids(fx.tree(fx.get(w.reader.memberToken(), query)).path("items"))).containsExactly(w.ticket.toString());
+        assertThat(fx.tree(fx.get(stranger, query)).path("items")).isEmpty();
+        assertThat(ids(fx.tree(fx.get(stranger, "/api/v1/search/experiments?limit=200&q=model%20%3D%20lenet-300-100"))
+                .path("items"))).doesNotContain(experiment);
     }
 
     private static List<String> ids(JsonNode items) {
