@@ -17,9 +17,12 @@ CREATE TABLE uploaded_mask (
     layers             jsonb NOT NULL,
     ignored_tensors    text[] NOT NULL DEFAULT '{}',                 -- all-ones masks of tensors never pruned
     created_by         uuid REFERENCES api_token (id),
-    created_at         timestamptz NOT NULL DEFAULT now(),
-    UNIQUE NULLS NOT DISTINCT (team_id, model, num_classes, mask_sha256, weights_sha256)
+    created_at         timestamptz NOT NULL DEFAULT now()
 );
+-- the same files for the same model are one mask of a team; weights may be absent (PostgreSQL 14,
+-- the embedded server, has no NULLS NOT DISTINCT)
+CREATE UNIQUE INDEX uploaded_mask_identity
+    ON uploaded_mask (team_id, model, num_classes, mask_sha256, coalesce(weights_sha256, ''));
 CREATE INDEX uploaded_mask_team ON uploaded_mask (team_id, created_at);
 
 ALTER TABLE job ADD COLUMN source_mask_id uuid REFERENCES uploaded_mask (id);

@@ -110,7 +110,7 @@ public class MaskService {
                                                layers, ignored_tensors, created_by)
                     VALUES (:id, :team, :name, :description, :model, :classes, :mask, :uploaded, :weights, :prunable,
                             :remaining, CAST(:layers AS jsonb), CAST(:ignored AS text[]), :createdBy)
-                    ON CONFLICT (team_id, model, num_classes, mask_sha256, weights_sha256) DO NOTHING
+                    ON CONFLICT (team_id, model, num_classes, mask_sha256, (coalesce(weights_sha256, ''))) DO NOTHING
                     RETURNING id""")
                     .param("id", id)
                     .param("team", caller.teamId())
