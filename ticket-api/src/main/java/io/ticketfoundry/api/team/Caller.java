@@ -15,15 +15,17 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * manages teams and worker tokens.
  */
 public record Caller(UUID tokenId, TokenKind kind, UUID personId, String name, UUID teamId, TeamRole role,
-        Map<UUID, TeamRole> memberships, String workerPool) {
+        Map<UUID, TeamRole> memberships, String workerPool, boolean teamScoped) {
 
     public Caller {
-        memberships = memberships == null ? Map.of() : Map.copyOf(memberships);
+        // a map that answers lookups of null (no acting team) instead of throwing
+        memberships = memberships == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(memberships));
     }
 
     /** A worker or platform-admin token: no person, no team. */
     public static Caller machine(UUID tokenId, TokenKind kind, String name, String workerPool) {
-        return new Caller(tokenId, kind, null, name, null, null, Map.of(), workerPool);
+        return new Caller(tokenId, kind, null, name, null, null, Map.of(), workerPool, false);
     }
 
     public static Caller current() {
@@ -36,6 +38,14 @@ public record Caller(UUID tokenId, TokenKind kind, UUID personId, String name, U
 
     public boolean isUser() {
         return kind == TokenKind.USER;
+    }
+
+    /**
+     * Whether the token reaches only its own team although the person may be in others: issued by
+     * a team admin for an existing person ({@code memberships} then holds that team alone).
+     */
+    public boolean teamScoped() {
+        return isUser() && teamScoped;
     }
 
     /** The teams the person belongs to (empty for other tokens). */
@@ -72,9 +82,10 @@ public record Caller(UUID tokenId, TokenKind kind, UUID personId, String name, U
      * caller may read it: a viewer, or a reader through a share, gets a 403.
      */
     public void requireWriter(UUID team) {
-        TeamRole in = isUser() ? memberships.get(team) : null;
+        TeamRole in = isUser() && team != null ? memberships.get(team) : null;
         if (in == null) {
-            throw ApiException.forbidden("the token's person is not a member of team " + team
+            throw ApiException.forbidden("the token's person is not a member of team " + (team == null ? "(none: the "
+                    + "person left the token's team)" : team)
                     + (isUser() ? "; what it shares is read-only" : ""));
         }
         if (in == TeamRole.VIEWER) {

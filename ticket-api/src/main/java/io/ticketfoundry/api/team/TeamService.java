@@ -112,7 +112,7 @@ public class TeamService {
             if (role != null) {
                 people.join(person, teamId, role);
             }
-            issued = tokens.issueForPerson(person, teamId, name, expires, caller.tokenId());
+            issued = tokens.issueForPerson(person, teamId, name, expires, caller.tokenId(), true);
         }
         TeamRole held = people.memberships(person).get(teamId);
         audit.record(caller, teamId, "token.issued", "token", issued.id(),
@@ -127,6 +127,9 @@ public class TeamService {
         if (!caller.isUser()) {
             throw ApiException.forbidden("only a person's tokens may issue tokens for that person");
         }
+        if (caller.teamScoped()) {
+            throw ApiException.forbidden("a token issued by a team admin cannot issue tokens; use one of your own");
+        }
         List<FieldProblem> problems = new ArrayList<>();
         String name = checkName(request == null ? null : request.name(), "name", problems);
         Instant expires = readExpiry(request == null ? null : request.expiresAt(), problems);
@@ -137,10 +140,14 @@ public class TeamService {
                 problems.add(new FieldProblem("team", "is not one of the person's teams"));
             }
         }
+        if (team == null && problems.stream().noneMatch(p -> p.field().equals("team"))) {
+            problems.add(new FieldProblem("team", "is required: the calling token's own team is no longer the person's"));
+        }
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
-        TokenService.IssuedToken issued = tokens.issueForPerson(caller.personId(), team, name, expires, caller.tokenId());
+        TokenService.IssuedToken issued = tokens.issueForPerson(caller.personId(), team, name, expires, caller.tokenId(),
+                false);
         audit.record(caller, team, "token.issued", "token", issued.id(), java.util.Map.of("name", name, "own", true));
         TeamRole role = caller.roleIn(team);
         return new TeamViews.IssuedToken(issued.id(), name, TokenKind.USER.dbValue(), team,
@@ -402,8 +409,9 @@ public class TeamService {
     public TeamViews.Me me(Caller caller) {
         List<TeamViews.MemberOf> memberships = caller.teams().isEmpty() ? List.of() : jdbc.sql("""
                         SELECT t.id, t.name, m.role FROM membership m JOIN team t ON t.id = m.team_id
-                        WHERE m.person_id = :person ORDER BY t.name""")
+                        WHERE m.person_id = :person AND m.team_id IN (:teams) ORDER BY t.name""")
                 .param("person", caller.personId())
+                .param("teams", List.copyOf(caller.teams()))
                 .query((rs, n) -> new TeamViews.MemberOf(rs.getObject("id", UUID.class), rs.getString("name"),
                         rs.getString("role")))
                 .list();

@@ -60,9 +60,18 @@ public class TokenService {
         return insert(token, name, kind, person, teamId, workerPool, null, createdBy);
     }
 
-    /** A new token of an existing person, acting in {@code teamId} (one of the person's teams) until {@code expiresAt}. */
-    public IssuedToken issueForPerson(UUID personId, UUID teamId, String name, Instant expiresAt, UUID createdBy) {
-        return insert(newTokenValue(), name, TokenKind.USER, personId, teamId, null, expiresAt, createdBy);
+    /**
+     * A new token of an existing person, acting in {@code teamId} (one of the person's teams) until
+     * {@code expiresAt}. A {@code teamScoped} token reaches that team only, whatever other teams the
+     * person is in: what a team admin issues for someone else.
+     */
+    public IssuedToken issueForPerson(UUID personId, UUID teamId, String name, Instant expiresAt, UUID createdBy,
+            boolean teamScoped) {
+        IssuedToken issued = insert(newTokenValue(), name, TokenKind.USER, personId, teamId, null, expiresAt, createdBy);
+        if (teamScoped) {
+            jdbc.sql("UPDATE api_token SET team_scoped = true WHERE id = :id").param("id", issued.id()).update();
+        }
+        return issued;
     }
 
     /** A worker or platform-admin token of the given kind, valid until {@code expiresAt} (null: no expiry). */
@@ -111,16 +120,17 @@ public class TokenService {
      * or name, from {@code X-Team}) makes a user token act in another of its person's teams.
      */
     public Optional<Caller> resolve(String token, String requestedTeam) {
-        record Row(UUID id, TokenKind kind, String name, UUID person, String personName, UUID team, String pool) {
+        record Row(UUID id, TokenKind kind, String name, UUID person, String personName, UUID team, String pool,
+                boolean teamScoped) {
         }
         Optional<Row> row = jdbc.sql("""
-                SELECT t.id, t.kind, t.name, t.person_id, p.name AS person_name, t.team_id, t.worker_pool
+                SELECT t.id, t.kind, t.name, t.person_id, p.name AS person_name, t.team_id, t.worker_pool, t.team_scoped
                 FROM api_token t LEFT JOIN person p ON p.id = t.person_id
                 WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())""")
                 .param("hash", hash(token))
                 .query((rs, n) -> new Row(rs.getObject("id", UUID.class), TokenKind.fromDb(rs.getString("kind")),
                         rs.getString("name"), rs.getObject("person_id", UUID.class), rs.getString("person_name"),
-                        rs.getObject("team_id", UUID.class), rs.getString("worker_pool")))
+                        rs.getObject("team_id", UUID.class), rs.getString("worker_pool"), rs.getBoolean("team_scoped")))
                 .optional();
         if (row.isEmpty()) {
             return Optional.empty();
@@ -130,13 +140,21 @@ public class TokenService {
             return Optional.of(Caller.machine(r.id(), r.kind(), r.name(), r.pool()));
         }
         Map<UUID, TeamRole> memberships = people.memberships(r.person());
-        UUID acting = r.team();
+        if (r.teamScoped()) {
+            // a token a team admin issued for an existing person reaches that team only
+            TeamRole in = memberships.get(r.team());
+            memberships = in == null ? Map.of() : Map.of(r.team(), in);
+        }
+        // a token whose team the person has left acts in no team (reads of the person's other teams go on)
+        UUID acting = memberships.containsKey(r.team()) ? r.team() : null;
         if (requestedTeam != null && !requestedTeam.isBlank()) {
-            acting = people.teamOf(r.person(), requestedTeam.strip()).orElseThrow(() -> new UnknownTeamException(
-                    "X-Team names " + requestedTeam.strip() + ", which is not one of this person's teams"));
+            Map<UUID, TeamRole> reachable = memberships;
+            acting = people.teamOf(r.person(), requestedTeam.strip()).filter(reachable::containsKey)
+                    .orElseThrow(() -> new UnknownTeamException("X-Team names " + requestedTeam.strip()
+                            + ", which is not one of the teams this token reaches"));
         }
         return Optional.of(new Caller(r.id(), TokenKind.USER, r.person(), r.personName(), acting,
-                memberships.get(acting), memberships, null));
+                acting == null ? null : memberships.get(acting), memberships, null, r.teamScoped()));
     }
 
     public boolean existsByToken(String token) {

@@ -31,10 +31,21 @@ class PeopleAndTokensTest extends QueueTestBase {
         assertThat(joined.statusCode()).as(joined.body()).isEqualTo(200);
         assertThat(fx.call(audioAdmin, "PUT", "/api/v1/teams/" + audio.id() + "/members/" + alice,
                 Map.of("role", "viewer")).statusCode()).isEqualTo(200);
-        HttpResponse<String> issued = fx.post(visionAdmin, "/api/v1/teams/" + vision.id() + "/tokens",
+        // a token issued for an existing person reaches the issuing team only; alice's first token (made
+        // with her as a new person) reaches every team she joins
+        HttpResponse<String> scoped = fx.post(visionAdmin, "/api/v1/teams/" + vision.id() + "/tokens",
                 Map.of("name", "alice laptop", "person", alice));
+        assertThat(scoped.statusCode()).as(scoped.body()).isEqualTo(201);
+        assertThat(fx.get(fx.tree(scoped).path("token").asString(), "/api/v1/me", TEAM, audio.id().toString())
+                .statusCode()).isEqualTo(403);
+        String carol = "carol-" + UUID.randomUUID();
+        HttpResponse<String> issued = fx.post(visionAdmin, "/api/v1/teams/" + vision.id() + "/tokens",
+                Map.of("name", carol, "role", "member"));
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
         String token = fx.tree(issued).path("token").asString();
+        alice = fx.tree(issued).path("person").asString();
+        assertThat(fx.call(audioAdmin, "PUT", "/api/v1/teams/" + audio.id() + "/members/" + alice,
+                Map.of("role", "viewer")).statusCode()).isEqualTo(200);
 
         JsonNode me = fx.tree(fx.get(token, "/api/v1/me"));
         assertThat(me.path("person").asString()).isEqualTo(alice);
@@ -66,6 +77,41 @@ class PeopleAndTokensTest extends QueueTestBase {
                 .statusCode()).isEqualTo(204);
         assertThat(fx.get(token, "/api/v1/experiments/" + audioExperiment).statusCode()).isEqualTo(404);
         assertThat(fx.get(token, "/api/v1/me", TEAM, audio.id().toString()).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aTeamAdminsTokenForSomeoneElseReachesOnlyThatTeam() {
+        QueueFixtures.Team mine = fx.team();
+        QueueFixtures.Team theirs = fx.team();
+        String myAdmin = fx.adminToken(mine.id());
+        // bob is an admin elsewhere; an admin of my team adds him here as a viewer and issues a token for him
+        String bob = fx.tree(fx.get(fx.adminToken(theirs.id()), "/api/v1/me")).path("person").asString();
+        HttpResponse<String> issued = fx.post(myAdmin, "/api/v1/teams/" + mine.id() + "/tokens",
+                Map.of("name", "for bob", "person", bob, "role", "viewer"));
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        String token = fx.tree(issued).path("token").asString();
+        UUID theirExperiment = fx.experiment(theirs.id());
+        assertThat(fx.get(token, "/api/v1/experiments/" + theirExperiment).statusCode()).isEqualTo(404);
+        assertThat(fx.get(token, "/api/v1/me", TEAM, theirs.id().toString()).statusCode()).isEqualTo(403);
+        assertThat(fx.tree(fx.get(token, "/api/v1/me")).path("memberships")).hasSize(1);
+        assertThat(fx.get(token, "/api/v1/teams/" + theirs.id() + "/tokens").statusCode()).isEqualTo(404);
+        assertThat(fx.post(token, "/api/v1/me/tokens", Map.of("name", "escalate")).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aTokenWhosePersonLeftItsTeamActsInNoTeam() {
+        QueueFixtures.Team team = fx.team();
+        String admin = fx.adminToken(team.id());
+        String member = fx.tree(fx.get(team.memberToken(), "/api/v1/me")).path("personId").asString();
+        assertThat(fx.call(admin, "DELETE", "/api/v1/teams/" + team.id() + "/members/" + member, null).statusCode())
+                .isEqualTo(204);
+        JsonNode me = fx.tree(fx.get(team.memberToken(), "/api/v1/me"));
+        assertThat(me.path("teamId").isMissingNode() || me.path("teamId").isNull()).isTrue();
+        assertThat(fx.post(team.memberToken(), "/api/v1/experiments", Map.of("name", "x",
+                "spec", Map.of("pruning", Map.of("levels", 0)))).statusCode()).isEqualTo(403);
+        assertThat(fx.get(team.memberToken(), "/api/v1/experiments/" + fx.experiment(team.id())).statusCode())
+                .isEqualTo(404);
+        assertThat(fx.tree(fx.get(team.memberToken(), "/api/v1/masks"))).isEmpty();
     }
 
     @Test
