@@ -5,6 +5,7 @@ import io.ticketfoundry.api.artifact.ArtifactStore;
 import io.ticketfoundry.api.audit.AuditLog;
 import io.ticketfoundry.api.experiment.ExperimentService;
 import io.ticketfoundry.api.experiment.ExperimentView;
+import io.ticketfoundry.api.sharing.ExperimentAccess;
 import io.ticketfoundry.api.team.Caller;
 import io.ticketfoundry.api.web.ApiException;
 import io.ticketfoundry.api.web.FieldProblem;
@@ -171,6 +172,10 @@ public class ExperimentImport {
             boolean known = artifacts.find(file.sha256()).isPresent();
             ArtifactStore.StoredObject object;
             try {
+                if (file.size() > artifacts.maxUploadSize()) {
+                    throw ApiException.invalid(name, "has " + file.size() + " bytes; an artifact may have at most "
+                            + artifacts.maxUploadSize());
+                }
                 object = store.put(zip, file.sha256(), file.size());
             } catch (ApiException e) {
                 throw ApiException.invalid(name, e.status() == HttpStatus.CONTENT_TOO_LARGE
@@ -242,10 +247,10 @@ public class ExperimentImport {
         m.jobs().forEach(j -> outside.add(j.parentTicketId()));
         outside.remove(null);
         outside.removeAll(ticketIds.keySet());
-        Set<UUID> here = taken("ticket", outside);
+        Set<UUID> here = readableTickets(outside, caller);
         Function<UUID, UUID> parentOf = parent -> parent == null ? null
                 : ticketIds.containsKey(parent) ? ticketIds.get(parent) : here.contains(parent) ? parent : null;
-        Set<UUID> masks = taken("uploaded_mask", sourceMasks(m));
+        Set<UUID> masks = teamMasks(sourceMasks(m), caller);
 
         for (ArchiveManifest.Job job : m.jobs()) {
             ObjectNode params = json.createObjectNode();
@@ -373,6 +378,31 @@ public class ExperimentImport {
         Map<UUID, UUID> out = new LinkedHashMap<>();
         given.forEach(id -> out.put(id, taken.contains(id) ? UUID.randomUUID() : id));
         return out;
+    }
+
+    /**
+     * The tickets among {@code ids} the importer may read: an outside parent is linked only then, so
+     * an archive can neither point at nor probe another team's private tickets.
+     */
+    private Set<UUID> readableTickets(Collection<UUID> ids, Caller caller) {
+        if (ids.isEmpty()) {
+            return new HashSet<>();
+        }
+        String array = ids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
+        return new HashSet<>(jdbc.sql("SELECT t.id FROM ticket t JOIN experiment e ON e.id = t.experiment_id "
+                        + "WHERE t.id = ANY (CAST(:ids AS uuid[])) AND " + ExperimentAccess.readableEvenIfDeleted("e"))
+                .param("ids", array).params(ExperimentAccess.parameters(caller)).query(UUID.class).list());
+    }
+
+    /** The uploaded masks among {@code ids} that belong to the importer's teams (masks are never shared). */
+    private Set<UUID> teamMasks(Collection<UUID> ids, Caller caller) {
+        if (ids.isEmpty()) {
+            return new HashSet<>();
+        }
+        String array = ids.stream().map(UUID::toString).collect(Collectors.joining(",", "{", "}"));
+        return new HashSet<>(jdbc.sql("SELECT id FROM uploaded_mask WHERE id = ANY (CAST(:ids AS uuid[])) "
+                        + "AND team_id IN (:readerTeams)")
+                .param("ids", array).params(ExperimentAccess.parameters(caller)).query(UUID.class).list());
     }
 
     private Set<UUID> taken(String table, Collection<UUID> ids) {

@@ -47,7 +47,8 @@ public class ExperimentAccess {
         return "(" + alias + ".deleted_at IS NULL AND " + readableEvenIfDeleted(alias) + ")";
     }
 
-    private static String readableEvenIfDeleted(String alias) {
+    /** As {@link #readable(String)}, deleted (tombstone) experiments included. */
+    public static String readableEvenIfDeleted(String alias) {
         return "(" + alias + ".team_id IN (:readerTeams) OR " + alias + ".visibility = 'public' AND :readerIsUser "
                 + "OR EXISTS (SELECT 1 FROM experiment_share s WHERE s.experiment_id = " + alias + ".id "
                 + "AND s.team_id IN (:readerTeams)))";

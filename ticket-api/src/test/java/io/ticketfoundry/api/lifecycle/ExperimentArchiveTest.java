@@ -305,8 +305,17 @@ class ExperimentArchiveTest extends QueueTestBase {
         }
         assertThat(edges(owner.viewerToken(), source, Map.of())).containsExactly(t0 + "->" + t1 + ":prune");
 
-        // imported again into another team now that the source is here: the transfer's parent resolves
+        // imported into a team that may not read the source: recorded, not linked (a private id is neither
+        // pointed at nor confirmed)
+        QueueFixtures.Team stranger = fx.team();
+        HttpResponse<String> blind = importArchive(stranger.memberToken(), targetArchive);
+        assertThat(blind.statusCode()).as(blind.body()).isEqualTo(201);
+        assertThat(fx.tree(blind).path("importedParents").size()).isEqualTo(1);
+
+        // imported into a team the source is shared with: the transfer's parent resolves
         QueueFixtures.Team elsewhere = fx.team();
+        assertThat(fx.call(owner.memberToken(), "PUT", "/api/v1/experiments/" + source + "/sharing/teams/"
+                + elsewhere.id(), null).statusCode()).isEqualTo(200);
         HttpResponse<String> third = importArchive(elsewhere.memberToken(), targetArchive);
         assertThat(third.statusCode()).as(third.body()).isEqualTo(201);
         assertThat(fx.tree(third).path("importedParents").isEmpty()).isTrue();
