@@ -99,48 +99,65 @@ public class MaskService {
         ArtifactStore.StoredObject mask = store(valid.normalised());
         ArtifactStore.StoredObject start = weightBytes == null ? null : store(weightBytes);
         UUID id = UUID.randomUUID();
-        Optional<UUID> inserted = transaction.execute(status -> {
-            artifacts.record(mask, "application/vnd.safetensors");
+        Optional<UUID> inserted;
+        try {
+            inserted = transaction.execute(status -> insert(caller, id, cleanName, cleanDescription, valid, mask, start,
+                    Digests.sha256Hex(maskBytes)));
+        } catch (RuntimeException e) {
+            // nothing recorded: the bytes stored above must not stay behind without a row
+            artifacts.discardIfUnrecorded(mask);
             if (start != null) {
-                artifacts.record(start, "application/vnd.safetensors");
+                artifacts.discardIfUnrecorded(start);
             }
-            return jdbc.sql("""
-                    INSERT INTO uploaded_mask (id, team_id, name, description, model, num_classes, mask_sha256,
-                                               uploaded_sha256, weights_sha256, prunable_weights, remaining_prunable,
-                                               layers, ignored_tensors, created_by)
-                    VALUES (:id, :team, :name, :description, :model, :classes, :mask, :uploaded, :weights, :prunable,
-                            :remaining, CAST(:layers AS jsonb), CAST(:ignored AS text[]), :createdBy)
-                    ON CONFLICT (team_id, model, num_classes, mask_sha256, (coalesce(weights_sha256, ''))) DO NOTHING
-                    RETURNING id""")
-                    .param("id", id)
-                    .param("team", caller.teamId())
-                    .param("name", cleanName)
-                    .param("description", cleanDescription)
-                    .param("model", valid.model())
-                    .param("classes", valid.numClasses())
-                    .param("mask", mask.sha256())
-                    .param("uploaded", Digests.sha256Hex(maskBytes))
-                    .param("weights", start == null ? null : start.sha256())
-                    .param("prunable", valid.prunable())
-                    .param("remaining", valid.remaining())
-                    .param("layers", json.writeValueAsString(valid.layers()))
-                    .param("ignored", "{" + String.join(",", valid.ignored().stream().map(n -> "\"" + n + "\"").toList())
-                            + "}")
-                    .param("createdBy", caller.tokenId())
-                    .query(UUID.class)
-                    .optional();
-        });
+            throw e;
+        }
         UUID found = inserted.orElseGet(() -> jdbc.sql("""
                 SELECT id FROM uploaded_mask WHERE team_id = :team AND model = :model AND num_classes = :classes
                   AND mask_sha256 = :mask AND weights_sha256 IS NOT DISTINCT FROM :weights""")
                 .param("team", caller.teamId()).param("model", valid.model()).param("classes", valid.numClasses())
                 .param("mask", mask.sha256()).param("weights", start == null ? null : start.sha256())
                 .query(UUID.class).single());
-        if (inserted.isPresent()) {
-            audit.record(caller, caller.teamId(), "mask.uploaded", "mask", found,
-                    Map.of("name", cleanName, "model", valid.model(), "sha256", mask.sha256()));
-        }
         return new Registration(inserted.isPresent(), view(found).orElseThrow());
+    }
+
+    /** Records the artifacts and the mask, and audits a new one, in the caller's transaction. */
+    private Optional<UUID> insert(Caller caller, UUID id, String cleanName, String cleanDescription,
+            MaskFileValidator.ValidMask valid, ArtifactStore.StoredObject mask, ArtifactStore.StoredObject start,
+            String uploadedSha256) {
+        artifacts.record(mask, "application/vnd.safetensors");
+        if (start != null) {
+            artifacts.record(start, "application/vnd.safetensors");
+        }
+        return jdbc.sql("""
+                INSERT INTO uploaded_mask (id, team_id, name, description, model, num_classes, mask_sha256,
+                                           uploaded_sha256, weights_sha256, prunable_weights, remaining_prunable,
+                                           layers, ignored_tensors, created_by)
+                VALUES (:id, :team, :name, :description, :model, :classes, :mask, :uploaded, :weights, :prunable,
+                        :remaining, CAST(:layers AS jsonb), CAST(:ignored AS text[]), :createdBy)
+                ON CONFLICT (team_id, model, num_classes, mask_sha256, (coalesce(weights_sha256, ''))) DO NOTHING
+                RETURNING id""")
+                .param("id", id)
+                .param("team", caller.teamId())
+                .param("name", cleanName)
+                .param("description", cleanDescription)
+                .param("model", valid.model())
+                .param("classes", valid.numClasses())
+                .param("mask", mask.sha256())
+                .param("uploaded", uploadedSha256)
+                .param("weights", start == null ? null : start.sha256())
+                .param("prunable", valid.prunable())
+                .param("remaining", valid.remaining())
+                .param("layers", json.writeValueAsString(valid.layers()))
+                .param("ignored", "{" + String.join(",", valid.ignored().stream().map(n -> "\"" + n + "\"").toList())
+                        + "}")
+                .param("createdBy", caller.tokenId())
+                .query(UUID.class)
+                .optional()
+                .map(made -> {
+                    audit.record(caller, caller.teamId(), "mask.uploaded", "mask", made,
+                            Map.of("name", cleanName, "model", valid.model(), "sha256", mask.sha256()));
+                    return made;
+                });
     }
 
     public MaskView get(UUID id, Caller caller) {
