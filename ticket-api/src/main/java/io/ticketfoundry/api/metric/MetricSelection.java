@@ -29,13 +29,21 @@ public class MetricSelection {
     public static final List<String> TICKET_KINDS =
             List.of("imp", "control-reinit", "control-layer-permuted", "control-global-permuted", "calibrated");
 
+    /**
+     * Which of a ticket's values of one metric counts, as an ORDER BY over metric {@code m} of the
+     * ticket aliased {@code ticket} (first row wins): the value its own job measured, else the latest.
+     */
+    public static String preferred(String ticket) {
+        return "(m.job_id = " + ticket + ".job_id) DESC, m.created_at DESC, m.id DESC";
+    }
+
     /** The selection rule as a lateral subquery over the ticket aliased {@code tk} (columns id, job_id, dataset). */
     private static final String SELECTED = """
             SELECT DISTINCT ON (m.name) m.name, m.value, m.dataset, m.job_id, m.conventions::text AS conventions,
                    %s AS details
             FROM metric m
             WHERE m.ticket_id = tk.id AND m.dataset = tk.dataset AND m.split = :split AND m.name IN (:names)
-            ORDER BY m.name, (m.job_id = tk.job_id) DESC, m.created_at DESC, m.id DESC""";
+            ORDER BY m.name, """ + preferred("tk");
 
     /**
      * One ticket of a comparison and, when it has one, the selected value of one metric

@@ -46,8 +46,8 @@ final class SearchSql {
         laterals.append("""
                 LEFT JOIN LATERAL (SELECT m.value FROM metric m
                     WHERE m.ticket_id = t.id AND m.name = %s AND m.dataset = %s AND m.split = %s
-                    ORDER BY (m.job_id = t.job_id) DESC, m.created_at DESC, m.id DESC LIMIT 1) %s ON true
-                """.formatted(bind(key.name()), dataset, bind(key.split()), alias));
+                    ORDER BY %s LIMIT 1) %s ON true
+                """.formatted(bind(key.name()), dataset, bind(key.split()), MetricSelection.preferred("t"), alias));
         return alias + ".value";
     }
 
